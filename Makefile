@@ -1,0 +1,48 @@
+# Bespoke — standard targets. `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+SWIFT ?= swift
+# Release binaries for running the pipeline and benchmarks; tests build in debug.
+RELEASE_FLAGS ?= -c release
+BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)/bespoke
+APT_PACKAGES = zlib1g-dev libdeflate-dev libsnappy-dev libzstd-dev libsqlite3-dev pkg-config
+PY_PACKAGES = pyarrow duckdb pandas
+
+.PHONY: all deps build test lint format bench clean
+
+all: build
+
+## deps: install the Debian and Python packages that are missing; does nothing when all are there.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@python3 -c "import pyarrow, duckdb, pandas" 2>/dev/null || { \
+	  echo "deps: installing $(PY_PACKAGES)"; python3 -m pip install -q $(PY_PACKAGES); }
+
+## build: release build of every executable.
+build: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+## test: the Swift tests (unit, round-trip, corrupt corpus, interoperability with pyarrow/DuckDB).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel
+
+## lint: swift-format in lint mode over Sources and Tests.
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests
+
+## bench: speed and memory against pyarrow on generated data; writes BENCHMARKS.md.
+bench: build
+	$(SWIFT) build $(RELEASE_FLAGS) --product parquet-bench
+	python3 Benchmarks/run.py --bench "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/parquet-bench"
+
+clean:
+	rm -rf .build

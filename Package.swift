@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+// Bespoke: a nightly batch ETL pipeline that turns raw customer data into recommendations,
+// segments and churn risk. Module layout and import direction: ../shared/DESIGN.md §4.
+import PackageDescription
+
+let package = Package(
+    name: "Bespoke",
+    products: [
+        .executable(name: "bespoke", targets: ["bespoke"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
+        .library(name: "Frame", targets: ["Frame"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries from Debian's -dev packages (`make deps` installs them).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibdeflate", path: "Sources/CLibdeflate", pkgConfig: "libdeflate",
+                       providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy",
+                       providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+
+        .target(name: "Gzip", dependencies: ["CZlib", "CLibdeflate", "CSnappy", "CZstd"]),
+        .target(name: "Frame"),
+        .target(name: "Parquet", dependencies: ["Gzip", "Frame"]),
+        .target(name: "BespokeCLI", dependencies: [
+            "Parquet", "Frame",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "bespoke", dependencies: ["BespokeCLI"]),
+
+        .target(name: "TestSupport", dependencies: ["Frame"], path: "Tests/TestSupport"),
+        .testTarget(name: "GzipTests", dependencies: ["Gzip", "TestSupport"]),
+        .testTarget(name: "FrameTests", dependencies: ["Frame", "TestSupport"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Frame", "Gzip", "TestSupport"],
+                    resources: [.copy("Corpus")]),
+        .testTarget(name: "BespokeCLITests", dependencies: ["BespokeCLI", "TestSupport"]),
+    ]
+)

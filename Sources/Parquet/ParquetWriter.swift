@@ -1,0 +1,270 @@
+import Dispatch
+import Foundation
+import Frame
+import Synchronization
+
+/// Writes a Frame, or a stream of Frames with one schema, as a GZIP Parquet file.
+///
+/// The file is written under a temporary name beside `path` and renamed into place by
+/// `close()` after an fsync, so readers never see a half-written file. Pages of a row group
+/// are encoded and compressed on `options.threads` threads; the bytes do not depend on it.
+public final class ParquetWriter {
+    public let path: String
+    public let schema: Schema
+    public let options: ParquetWriteOptions
+
+    private let tempPath: String
+    private var file: OutputFile?
+    private var rowGroups: [RowGroup] = []
+    private var numRows: Int64 = 0
+    private var pending: [Frame] = []
+    private var pendingRows = 0
+    private let layouts: [PhysicalLayout]
+
+    public init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws(ParquetError) {
+        try options.validate(path: path)
+        self.path = path
+        self.schema = schema
+        self.options = options
+        self.layouts = schema.fields.map { PhysicalLayout($0.type) }
+        self.tempPath = ParquetWriter.temporaryPath(for: path)
+        let file = try OutputFile(path: tempPath, reportedPath: path)
+        self.file = file
+        try file.write(Array("PAR1".utf8))
+    }
+
+    deinit {
+        if file != nil { abandon() }
+    }
+
+    /// Writes one frame in one call, atomically.
+    public static func write(_ frame: Frame, to path: String, options: ParquetWriteOptions = ParquetWriteOptions()) throws(ParquetError) {
+        let writer = try ParquetWriter(path: path, schema: frame.schema, options: options)
+        do {
+            try writer.write(frame)
+            try writer.close()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
+    /// Appends rows. Row groups hold `options.rowGroupRows` rows except the last; small frames
+    /// are buffered until a row group fills.
+    public func write(_ frame: Frame) throws(ParquetError) {
+        guard frame.schema == schema else {
+            throw .invalidWrite(path: path, detail: "expected schema [\(schema)], got [\(frame.schema)]")
+        }
+        guard frame.rowCount > 0 else { return }
+        if pending.isEmpty && frame.rowCount >= options.rowGroupRows {
+            var start = 0
+            while frame.rowCount - start >= options.rowGroupRows {
+                try writeRowGroup(frame, rows: start ..< start + options.rowGroupRows)
+                start += options.rowGroupRows
+            }
+            if start < frame.rowCount { buffer(frame.slice(start ..< frame.rowCount)) }
+            return
+        }
+        buffer(frame)
+        if pendingRows >= options.rowGroupRows {
+            let joined = try joinPending()
+            var start = 0
+            while joined.rowCount - start >= options.rowGroupRows {
+                try writeRowGroup(joined, rows: start ..< start + options.rowGroupRows)
+                start += options.rowGroupRows
+            }
+            if start < joined.rowCount { buffer(joined.slice(start ..< joined.rowCount)) }
+        }
+    }
+
+    /// Writes what is buffered and the footer, fsyncs, and renames the file into place.
+    public func close() throws(ParquetError) {
+        guard let file else { throw .invalidWrite(path: path, detail: "the writer is already closed") }
+        if pendingRows > 0 {
+            let joined = try joinPending()
+            try writeRowGroup(joined, rows: 0 ..< joined.rowCount)
+        }
+        var leaves = schema.fields.enumerated().map { i, f in layouts[i].schemaElement(for: f) }
+        var root = SchemaElement(name: "schema")
+        root.numChildren = Int32(schema.count)
+        leaves.insert(root, at: 0)
+        var kv = options.keyValueMetadata
+        kv["bespoke.schema"] = ParquetWriter.schemaJSON(schema)
+        let meta = FileMetaData(
+            version: 1, schema: leaves, numRows: numRows, rowGroups: rowGroups,
+            keyValueMetadata: kv.keys.sorted().map { KeyValue(key: $0, value: kv[$0]) },
+            createdBy: options.createdBy,
+            columnOrders: [Bool](repeating: true, count: schema.count))
+        var footer = meta.encode()
+        let length = UInt32(footer.count)
+        for k in 0 ..< 4 { footer.append(UInt8(truncatingIfNeeded: length >> (8 * UInt32(k)))) }
+        footer.append(contentsOf: Array("PAR1".utf8))
+        try file.write(footer)
+        try file.syncAndClose()
+        self.file = nil
+        guard rename(tempPath, path) == 0 else {
+            let e = errno
+            unlink(tempPath)
+            throw .io(path: path, errno: e, operation: "rename \(tempPath) into place")
+        }
+        OutputFile.syncDirectory(of: path)
+    }
+
+    /// Drops the temporary file; the destination is left as it was.
+    public func abandon() {
+        if let file {
+            file.closeQuietly()
+            self.file = nil
+        }
+        unlink(tempPath)
+    }
+
+    // MARK: Row groups
+
+    private func buffer(_ frame: Frame) {
+        pending.append(frame)
+        pendingRows += frame.rowCount
+    }
+
+    private func joinPending() throws(ParquetError) -> Frame {
+        let frames = pending
+        pending = []
+        pendingRows = 0
+        do { return try Frame.concatenate(frames, schema: schema) } catch {
+            throw .invalidWrite(path: path, detail: error.description)
+        }
+    }
+
+    private func writeRowGroup(_ frame: Frame, rows: Range<Int>) throws(ParquetError) {
+        guard let file else { throw .invalidWrite(path: path, detail: "the writer is already closed") }
+        var tasks: [(column: Int, rows: Range<Int>)] = []
+        for c in 0 ..< schema.count {
+            var start = rows.lowerBound
+            while start < rows.upperBound {
+                let end = min(start + options.pageRows, rows.upperBound)
+                tasks.append((c, start ..< end))
+                start = end
+            }
+        }
+        let pages = try encodePages(frame, tasks: tasks)
+
+        var chunks: [ColumnChunk] = []
+        var groupBytes: [UInt8] = []
+        groupBytes.reserveCapacity(pages.reduce(0) { $0 + $1.bytes.count })
+        let groupStart = file.offset
+        var totalUncompressed: Int64 = 0
+        var taskIndex = 0
+        for (c, field) in schema.fields.enumerated() {
+            let chunkStart = groupStart + groupBytes.count
+            var uncompressed = 0
+            var stats = ColumnStatistics()
+            var values = 0
+            while taskIndex < tasks.count && tasks[taskIndex].column == c {
+                let page = pages[taskIndex]
+                groupBytes.append(contentsOf: page.bytes)
+                uncompressed += page.uncompressedSize
+                stats.merge(page.statistics)
+                values += page.numValues
+                taskIndex += 1
+            }
+            let compressed = groupStart + groupBytes.count - chunkStart
+            totalUncompressed += Int64(uncompressed)
+            let meta = ColumnMetaData(
+                type: layouts[c].physical.rawValue,
+                encodings: [Encoding.plain.rawValue, Encoding.rle.rawValue],
+                pathInSchema: [field.name], codec: (options.codec == .gzip ? CompressionCodec.gzip : .uncompressed).rawValue,
+                numValues: Int64(values), totalUncompressedSize: Int64(uncompressed),
+                totalCompressedSize: Int64(compressed), dataPageOffset: Int64(chunkStart),
+                dictionaryPageOffset: nil, statistics: stats.encoded(type: field.type))
+            chunks.append(ColumnChunk(filePath: nil, fileOffset: 0, metaData: meta))
+        }
+        try file.write(groupBytes)
+        rowGroups.append(RowGroup(
+            columns: chunks, totalByteSize: totalUncompressed, numRows: Int64(rows.count),
+            fileOffset: Int64(groupStart), totalCompressedSize: Int64(groupBytes.count)))
+        numRows += Int64(rows.count)
+    }
+
+    /// Encodes every page task, handing tasks out to `options.threads` workers in order.
+    private func encodePages(_ frame: Frame, tasks: [(column: Int, rows: Range<Int>)]) throws(ParquetError) -> [EncodedPage] {
+        let workers = min(options.threads, tasks.count)
+        if workers <= 1 {
+            let encoder = try PageEncoder(codec: options.codec, level: options.compressionLevel)
+            return tasks.map { encoder.encode(frame.columns[$0.column], field: schema.fields[$0.column], rows: $0.rows) }
+        }
+        var made: [PageEncoder] = []
+        for _ in 0 ..< workers { made.append(try PageEncoder(codec: options.codec, level: options.compressionLevel)) }
+        let encoders = PerWorker(made)
+        let results = PageSlots(count: tasks.count)
+        let next = Atomic<Int>(0)
+        let fields = schema.fields
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let encoder = encoders.items[w]
+            while true {
+                let t = next.add(1, ordering: .relaxed).oldValue
+                if t >= tasks.count { break }
+                let task = tasks[t]
+                results.store(encoder.encode(frame.columns[task.column], field: fields[task.column], rows: task.rows), at: t)
+            }
+        }
+        return results.collect()
+    }
+
+    // MARK: Helpers
+
+    static func temporaryPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        return dir + "/." + url.lastPathComponent + ".tmp-\(getpid())"
+    }
+
+    /// Our own schema as JSON, so a reader can tell e.g. that a column came from Bespoke as-is.
+    static func schemaJSON(_ schema: Schema) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(schema)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Result slots written by concurrent workers, each slot by exactly one worker.
+private final class PageSlots: @unchecked Sendable {
+    private var slots: [EncodedPage?]
+
+    init(count: Int) { slots = [EncodedPage?](repeating: nil, count: count) }
+
+    func store(_ page: EncodedPage, at index: Int) {
+        slots.withUnsafeMutableBufferPointer { $0[index] = page }
+    }
+
+    func collect() -> [EncodedPage] { slots.map { $0! } }
+}
+
+/// Objects handed to concurrent workers, one each: worker `w` alone uses `items[w]`.
+private final class PerWorker<Item>: @unchecked Sendable {
+    let items: [Item]
+    init(_ items: [Item]) { self.items = items }
+}
+
+extension ParquetWriter {
+    /// The uncompressed page bodies (levels + PLAIN values) the writer would compress for
+    /// `frame`, in file order. For benchmarks that time the codec alone on the same bytes.
+    public static func uncompressedPageBodies(of frame: Frame, options: ParquetWriteOptions = ParquetWriteOptions()) throws(ParquetError) -> [[UInt8]] {
+        let encoder = try PageEncoder(codec: .uncompressed, level: 0)
+        var bodies: [[UInt8]] = []
+        var groupStart = 0
+        while groupStart < frame.rowCount {
+            let groupEnd = min(groupStart + options.rowGroupRows, frame.rowCount)
+            for (c, field) in frame.schema.fields.enumerated() {
+                var start = groupStart
+                while start < groupEnd {
+                    let end = min(start + options.pageRows, groupEnd)
+                    bodies.append(encoder.encodeBody(frame.columns[c], field: field, rows: start ..< end))
+                    start = end
+                }
+            }
+            groupStart = groupEnd
+        }
+        return bodies
+    }
+}

@@ -1,0 +1,3 @@
+import BespokeCLI
+
+await BespokeCommand.main()
