@@ -3,7 +3,7 @@ import Frame
 
 /// The `bespoke` driver: inspects artifacts and (with the engine) runs and plans pipelines.
 /// Every subcommand's `run()` parses, calls the library, and maps errors to exit codes.
-public struct BespokeCommand: AsyncParsableCommand {
+public struct BespokeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bespoke",
         abstract: "Bespoke: a nightly batch pipeline from raw customer data to personalised experiences.",

@@ -111,7 +111,9 @@ final class OutputSink {
         switch target {
         case .stdout: FileHandle.standardOutput.write(Data(bytes))
         case .file(let h): try h.write(contentsOf: Data(bytes))
-        case .gzip(let g): try bytes.withUnsafeBytes { (b) throws(CodecError) in try g.write(b) }
+        case .gzip(let g):
+            let result: Result<Void, CodecError> = bytes.withUnsafeBytes { b in Result { () throws(CodecError) in try g.write(b) } }
+            try result.get()
         }
     }
 

@@ -1,1 +1,4 @@
+#ifndef BESPOKE_CSNAPPY_SHIM_H
+#define BESPOKE_CSNAPPY_SHIM_H
 #include <snappy-c.h>
+#endif

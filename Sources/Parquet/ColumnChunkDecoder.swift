@@ -362,11 +362,14 @@ final class ColumnChunkDecoder {
     }
 
     /// Appends length-prefixed byte arrays; a null slot repeats the previous offset.
+    /// `levelsAt` is where the page's definition levels start in `validity`; nil when the
+    /// values have no levels (a dictionary page).
     private func appendByteArrays(
-        _ data: UnsafeRawBufferPointer, count: Int, levelsAt: Int, offsets: inout [Int], bytes: inout [UInt8]
+        _ data: UnsafeRawBufferPointer, count: Int, levelsAt: Int?, offsets: inout [Int], bytes: inout [UInt8]
     ) throws(PageDecodeError) {
         var p = 0
-        let hasNulls = leaf.optional && nullsInPage(count: count, levelsAt: levelsAt)
+        let hasNulls = levelsAt.map { leaf.optional && nullsInPage(count: count, levelsAt: $0) } ?? false
+        let levelsAt = levelsAt ?? 0
         for i in 0 ..< count {
             if hasNulls && !validity[levelsAt + i] {
                 offsets.append(bytes.count)
@@ -422,10 +425,7 @@ final class ColumnChunkDecoder {
         case .byteArray:
             dictOffsets = [0]
             dictBytes = []
-            let saved = validity
-            validity = []
-            defer { validity = saved }
-            try appendByteArrays(data, count: count, levelsAt: 0, offsets: &dictOffsets, bytes: &dictBytes)
+            try appendByteArrays(data, count: count, levelsAt: nil, offsets: &dictOffsets, bytes: &dictBytes)
         case .fixedLenByteArray:
             throw .unsupported("FIXED_LEN_BYTE_ARRAY values")
         }

@@ -1,3 +1,3 @@
 import BespokeCLI
 
-await BespokeCommand.main()
+BespokeCommand.main()
