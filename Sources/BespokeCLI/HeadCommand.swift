@@ -54,13 +54,9 @@ struct HeadCommand: ParsableCommand {
         })
         var table = TextTable(frame.schema.names, rightAligned: numeric)
         for row in 0 ..< frame.rowCount {
-            table.append(frame.columns.map { InspectCommand.clip(ValueFormatter.text($0, row).map(Self.oneLine) ?? "NULL", to: 40) })
+            table.append(frame.columns.map { InspectCommand.clip(ValueFormatter.text($0, row).map(TextTable.oneLine) ?? "NULL", to: 40) })
         }
         return table.render()
-    }
-
-    private static func oneLine(_ s: String) -> String {
-        String(s.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : Character($0) })
     }
 }
 

@@ -9,7 +9,23 @@ struct TextTable {
         self.rightAligned = rightAligned
     }
 
-    mutating func append(_ row: [String]) { rows.append(row) }
+    /// Appends a row; control characters are shown escaped so every row stays on one line.
+    mutating func append(_ row: [String]) { rows.append(row.map(Self.oneLine)) }
+
+    static func oneLine(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20: out += "\\u{\(String(u.value, radix: 16))}"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
 
     func render(indent: String = "") -> String {
         var widths = header.map(\.count)

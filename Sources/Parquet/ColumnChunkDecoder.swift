@@ -370,6 +370,10 @@ final class ColumnChunkDecoder {
         var p = 0
         let hasNulls = levelsAt.map { leaf.optional && nullsInPage(count: count, levelsAt: $0) } ?? false
         let levelsAt = levelsAt ?? 0
+        // The values cannot hold more string bytes than the page has; grow geometrically
+        // (reserveCapacity alone allocates exactly, which is quadratic across pages).
+        let needed = bytes.count + data.count
+        if bytes.capacity < needed { bytes.reserveCapacity(max(needed, 2 * bytes.capacity)) }
         for i in 0 ..< count {
             if hasNulls && !validity[levelsAt + i] {
                 offsets.append(bytes.count)
@@ -485,8 +489,15 @@ final class ColumnChunkDecoder {
             values = .double(ints64.map { Double($0) / f })
         case (.int64, .timestamp):
             switch leaf.conversion {
-            case .timestampMillis: values = .timestamp(ints64.map { $0 &* 1000 })
-            case .timestampNanos: values = .timestamp(ints64.map { $0 >= 0 ? $0 / 1000 : ($0 - 999) / 1000 })
+            case .timestampMillis:
+                // A millisecond count past ±9.2e15 has no microsecond value: refuse it rather than wrap.
+                if let bad = ints64.first(where: { $0.multipliedReportingOverflow(by: 1000).overflow }) {
+                    throw .unsupported(location, feature: "TIMESTAMP(MILLIS) value \(bad) is outside the range of microsecond timestamps")
+                }
+                values = .timestamp(ints64.map { $0 * 1000 })
+            case .timestampNanos:
+                // Floor division, so instants before 1970 round down; written to not overflow at Int64.min.
+                values = .timestamp(ints64.map { $0 / 1000 - ($0 % 1000 < 0 ? 1 : 0) })
             default: values = .timestamp(ints64)
             }
         case (.int64, _): values = .int64(ints64)
