@@ -46,3 +46,29 @@ bench: build
 
 clean:
 	rm -rf .build
+
+# ---- The stage engine (docs/engine.md). Override PIPELINE, RUN, A, B, ARGS on the command line:
+#   make impute RUN=2026-11-29      make run ARGS="--from impute"      make diff A=2026-11-28 B=2026-11-29
+PIPELINE ?= pipeline.json
+RUN ?= $(shell date -u +%F)
+STAGES = collect dedupe impute outliers features train score
+ENGINE_FLAGS = --pipeline "$(PIPELINE)" --run "$(RUN)"
+
+.PHONY: run status diff $(STAGES)
+
+## collect … score: run one stage of the current run (skipped when up to date; FORCE=1 recomputes).
+$(STAGES): build
+	"$(BIN)" stage $(ENGINE_FLAGS) --stage $@ $(if $(FORCE),--force) $(ARGS)
+
+## run: every stage of pipeline.json that is not up to date, in the current run.
+run: build
+	"$(BIN)" run $(ENGINE_FLAGS) $(ARGS)
+
+## status: per stage, up to date or why not; exits 1 when work is pending.
+status: build
+	"$(BIN)" status $(ENGINE_FLAGS) $(ARGS)
+
+## diff: compare two runs, A and B (B defaults to the current run).
+diff: build
+	@test -n "$(A)" || { echo "usage: make diff A=RUN_A [B=RUN_B]"; exit 64; }
+	"$(BIN)" diff --pipeline "$(PIPELINE)" "$(A)" "$(if $(B),$(B),$(RUN))" $(ARGS)

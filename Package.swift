@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries from Debian's -dev packages (`make deps` installs them).
@@ -27,17 +28,25 @@ let package = Package(
         .target(name: "Gzip", dependencies: ["CZlib", "CLibdeflate", "CSnappy", "CZstd"]),
         .target(name: "Frame"),
         .target(name: "Parquet", dependencies: ["Gzip", "Frame"]),
+        .target(name: "Pipeline", dependencies: [
+            "Frame", "Parquet",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "BespokeCLI", dependencies: [
-            "Parquet", "Frame",
+            "Parquet", "Frame", "Gzip", "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "bespoke", dependencies: ["BespokeCLI"]),
+        // Benchmark harness for `make bench`; not part of the product.
+        .executableTarget(name: "parquet-bench", dependencies: ["Parquet", "Frame", "Gzip"], path: "Benchmarks/ParquetBench"),
 
         .target(name: "TestSupport", dependencies: ["Frame"], path: "Tests/TestSupport"),
         .testTarget(name: "GzipTests", dependencies: ["Gzip", "TestSupport"]),
         .testTarget(name: "FrameTests", dependencies: ["Frame", "TestSupport"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Frame", "Gzip", "TestSupport"],
                     resources: [.copy("Corpus")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"],
+                    resources: [.copy("Scripts")]),
         .testTarget(name: "BespokeCLITests", dependencies: ["BespokeCLI", "TestSupport"]),
     ]
 )

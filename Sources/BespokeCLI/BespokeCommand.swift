@@ -12,6 +12,14 @@ public struct BespokeCommand: ParsableCommand {
             InspectCommand.self,
             HeadCommand.self,
             ExportCommand.self,
+            RunCommand.self,
+            StatusCommand.self,
+            DagCommand.self,
+            RunsCommand.self,
+            DiffCommand.self,
+            ValidateCommand.self,
+            SchemaCommand.self,
+            StageCommand.self,
         ]
     )
 

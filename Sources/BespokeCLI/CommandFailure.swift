@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gzip
 import Parquet
+import Pipeline
 
 /// Exit codes (sysexits), DESIGN.md §5.
 public enum ExitStatus {
@@ -24,6 +25,8 @@ func fail(_ error: any Error) -> ExitCode {
 
 func exitStatus(for error: any Error) -> Int32 {
     switch error {
+    case let e as ExitCodeProviding:
+        return e.exitStatus.rawValue
     case let e as ParquetError:
         switch e {
         case .io(_, let errno, let operation) where errno == ENOENT && (operation == "open" || operation == "stat"):

@@ -1,0 +1,44 @@
+/// A built-in stage kind: what `"uses": NAME` in pipeline.json refers to.
+///
+/// The engine knows a kind only by this declaration — its executable, algorithm version,
+/// parameters and the tables it reads and writes — never by what it computes.
+public struct StageKind: Sendable, Equatable {
+    /// The name pipeline.json uses (`"uses": "impute"`).
+    public var name: String
+    /// Bumped whenever the kind's output for the same inputs and parameters changes; part of
+    /// every fingerprint, so a new algorithm reruns the stage.
+    public var algorithmVersion: String
+    public var parameters: [ParameterSpec]
+    /// Tables the kind reads when the stage does not list `inputs`.
+    public var reads: [TableSelector]
+    /// Tables the kind writes.
+    public var writes: [TableSelector]
+    public var summary: String
+
+    public init(name: String, algorithmVersion: String, parameters: [ParameterSpec] = [],
+                reads: [TableSelector], writes: [TableSelector], summary: String = "") {
+        self.name = name
+        self.algorithmVersion = algorithmVersion
+        self.parameters = parameters
+        self.reads = reads
+        self.writes = writes
+        self.summary = summary
+    }
+
+    /// `bespoke-<kind>`, looked for beside the `bespoke` executable, then on PATH.
+    public var executableName: String { "bespoke-\(name)" }
+}
+
+/// A table named by a kind's declaration: a fixed name, or every source of the pipeline
+/// (so `collect` reads and writes one table per declared source).
+public enum TableSelector: Sendable, Equatable {
+    case table(String)
+    case allSources
+
+    func resolve(sources: [String]) -> [String] {
+        switch self {
+        case .table(let t): [t]
+        case .allSources: sources
+        }
+    }
+}

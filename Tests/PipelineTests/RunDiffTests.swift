@@ -1,0 +1,56 @@
+import Foundation
+import Pipeline
+import Testing
+
+@Suite struct RunDiffTests {
+    func write(_ h: EngineHarness, params: JSONValue) throws {
+        let script = (Bundle.module.resourcePath ?? "") + "/Scripts/table_stage.py"
+        let doc: JSONValue = [
+            "version": 1, "tables": ["items": ["key": ["id"]]],
+            "stages": [["name": "make", "command": ["python3", .string(script)], "outputs": ["items"], "params": params]],
+        ]
+        try Pipeline.CanonicalJSON.pretty(doc).write(toFile: h.pipelinePath, atomically: true, encoding: .utf8)
+    }
+
+    @Test func plantedChangesAreCountedExactly() throws {
+        let h = try EngineHarness("diff")
+        try write(h, params: ["n": 100])
+        #expect(try h.bespoke("run", "--run", "A").status == 0)
+        #expect(try h.bespoke("run", "--run", "A2").status == 0)
+        try write(h, params: ["n": 100, "drop": [3, 4, 5], "add": 2, "change": [10, 20, 30, 40], "rename": [50]])
+        #expect(try h.bespoke("run", "--run", "B").status == 0)
+
+        let manifest = try #require(try StageManifest.load(h.root + "/runs/B/make/_manifest.json"))
+        #expect(manifest.outputs.first?.rows == 99)
+        #expect(manifest.outputs.first?.schema?.names == ["id", "value", "name"])
+
+        let same = try h.bespoke("diff", "A", "A2", "--fail-if-diff")
+        #expect(same.status == 0)
+        #expect(same.stdout == "diff A → A2\nno differences\n")
+
+        let diff = try RunDiff.compare(config: PipelineValidator().load(path: h.pipelinePath), runA: "A", runB: "B")
+        let t = try #require(diff.stages.first?.tables.first)
+        #expect(t.key == ["id"])
+        #expect((t.rowsA, t.rowsB) == (100, 99))
+        #expect((t.onlyInA, t.onlyInB, t.changed, t.unchanged) == (3, 2, 5, 92))
+        let value = try #require(t.columns.first { $0.name == "value" })
+        #expect(value.changed == 4)
+        #expect(value.maxAbsoluteDifference == 10)
+        #expect(t.columns.first { $0.name == "name" }?.changed == 1)
+        #expect(diff.stages.first?.counters == [.init(name: "rows", a: 100, b: 99)])
+
+        let text = try h.bespoke("diff", "A", "B", "--fail-if-diff")
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("  counter rows: 100 → 99 (-1)\n"))
+        #expect(text.stdout.contains("  table items (key id)\n    rows: 100 → 99 (-1)\n"))
+        #expect(text.stdout.contains("    3 only in A, 2 only in B, 5 changed, 92 unchanged\n"))
+        #expect(text.stdout.contains("    column value: 4 changed, max |Δ| 10; mean "))
+        #expect(text.stdout.contains("      id=10: value: 15.0 → 25.0\n"))
+
+        // Another key, given on the command line: by name, every renamed row is one only in A and one only in B.
+        let byName = try JSONParser.parse(try h.bespoke("diff", "A", "B", "--key", "name", "--json").stdout)
+        let table = try #require(byName["stages"]?.arrayValue?.first?["tables"]?.arrayValue?.first)
+        #expect(table["only_in_a"] == 4 && table["only_in_b"] == 3 && table["changed"] == 4)
+        #expect(try h.bespoke("diff", "A", "nope").status == 66)
+    }
+}
