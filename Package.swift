@@ -24,10 +24,13 @@ let package = Package(
                        providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "Gzip", dependencies: ["CZlib", "CLibdeflate", "CSnappy", "CZstd"]),
         .target(name: "Frame"),
         .target(name: "Parquet", dependencies: ["Gzip", "Frame"]),
+        .target(name: "Ingest", dependencies: ["Frame", "Parquet", "Gzip", "CSQLite"]),
         .target(name: "Pipeline", dependencies: [
             "Frame", "Parquet",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -48,5 +51,6 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"],
                     resources: [.copy("Scripts")]),
         .testTarget(name: "BespokeCLITests", dependencies: ["BespokeCLI", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Frame", "Parquet", "TestSupport"]),
     ]
 )

@@ -91,6 +91,12 @@ struct LeafColumn: Sendable {
         case .fixedLenByteArray:
             target = unsupported("FIXED_LEN_BYTE_ARRAY \(Self.annotation(e))")
         }
+        // A decimal's scale is at most its precision: 9 digits fit INT32, 18 fit INT64. A larger
+        // one is garbage, and would make the conversion loop for as long as the scale says.
+        if case .decimal(let scale) = conversion, !(0 ... (physical == .int32 ? 9 : 18)).contains(scale) {
+            target = unsupported("\(physical) DECIMAL with scale \(scale)")
+            conversion = .none
+        }
     }
 
     private static func annotation(_ e: SchemaElement) -> String {

@@ -28,9 +28,15 @@ final class PageEncoder {
         }
     }
 
-    func encode(_ column: Column, field: Field, rows: Range<Int>) -> EncodedPage {
+    /// Pages are limited by Thrift's i32 sizes.
+    static let maxPageBytes = Int(Int32.max)
+
+    func encode(_ column: Column, field: Field, rows: Range<Int>) throws(ParquetError) -> EncodedPage {
         var stats = ColumnStatistics()
         fillBody(column, field: field, rows: rows, stats: &stats)
+        guard body.count <= Self.maxPageBytes else {
+            throw .invalidWrite(path: "", detail: "column '\(field.name)': a page of \(rows.count) rows holds \(body.count) bytes, more than Parquet's 2 GiB page limit; use fewer rows per page")
+        }
         var page: [UInt8] = []
         if let compressor {
             var compressed: [UInt8] = []
@@ -76,7 +82,9 @@ final class PageEncoder {
     private func appendLevels(_ validity: [Bool]?, rows: Range<Int>) {
         let lengthAt = body.count
         body.append(contentsOf: [0, 0, 0, 0])
-        if let validity {
+        // A mask with no false in this page encodes exactly like no mask, so equal frames give
+        // equal bytes however their validity is represented.
+        if let validity, validity[rows].contains(false) {
             validity.withUnsafeBufferPointer { v in
                 RLEHybridEncoder.encodeBitWidth1(UnsafeBufferPointer(rebasing: v[rows]), into: &body)
             }

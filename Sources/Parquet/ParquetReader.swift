@@ -214,10 +214,10 @@ public final class ParquetReader: @unchecked Sendable {
                 guard m.type == leaves[c].physical.rawValue else {
                     throw .corruptFooter(path: path, detail: "row group \(g), column '\(leaves[c].name)': chunk type \(m.type) differs from the schema's \(leaves[c].physical)")
                 }
-                if m.numValues == 0 { continue }
                 guard m.numValues == group.numRows else {
                     throw .corruptFooter(path: path, detail: "row group \(g), column '\(leaves[c].name)': \(m.numValues) values for \(group.numRows) rows")
                 }
+                if m.numValues == 0 { continue }  // an empty chunk (pyarrow's 0-row files): its offsets mean nothing
                 var start = m.dataPageOffset
                 if let d = m.dictionaryPageOffset, d > 0, d < m.dataPageOffset { start = d }
                 guard start >= 4, m.totalCompressedSize > 0, start <= Int64(dataEnd), m.totalCompressedSize <= Int64(dataEnd) - start else {

@@ -52,6 +52,7 @@ public final class ParquetWriter {
     /// Appends rows. Row groups hold `options.rowGroupRows` rows except the last; small frames
     /// are buffered until a row group fills.
     public func write(_ frame: Frame) throws(ParquetError) {
+        guard file != nil else { throw .invalidWrite(path: path, detail: "the writer is already closed") }
         guard frame.schema == schema else {
             throw .invalidWrite(path: path, detail: "expected schema [\(schema)], got [\(frame.schema)]")
         }
@@ -188,34 +189,46 @@ public final class ParquetWriter {
     /// Encodes every page task, handing tasks out to `options.threads` workers in order.
     private func encodePages(_ frame: Frame, tasks: [(column: Int, rows: Range<Int>)]) throws(ParquetError) -> [EncodedPage] {
         let workers = min(options.threads, tasks.count)
-        if workers <= 1 {
-            let encoder = try PageEncoder(codec: options.codec, level: options.compressionLevel)
-            return tasks.map { encoder.encode(frame.columns[$0.column], field: schema.fields[$0.column], rows: $0.rows) }
-        }
         var made: [PageEncoder] = []
-        for _ in 0 ..< workers { made.append(try PageEncoder(codec: options.codec, level: options.compressionLevel)) }
+        for _ in 0 ..< max(1, workers) { made.append(try PageEncoder(codec: options.codec, level: options.compressionLevel)) }
         let encoders = PerWorker(made)
         let results = PageSlots(count: tasks.count)
-        let next = Atomic<Int>(0)
         let fields = schema.fields
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let encoder = encoders.items[w]
-            while true {
-                let t = next.add(1, ordering: .relaxed).oldValue
-                if t >= tasks.count { break }
-                let task = tasks[t]
-                results.store(encoder.encode(frame.columns[task.column], field: fields[task.column], rows: task.rows), at: t)
+        if workers <= 1 {
+            for (t, task) in tasks.enumerated() {
+                results.store(Result { () throws(ParquetError) in
+                    try encoders.items[0].encode(frame.columns[task.column], field: fields[task.column], rows: task.rows)
+                }, at: t)
+            }
+        } else {
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let encoder = encoders.items[w]
+                while true {
+                    let t = next.add(1, ordering: .relaxed).oldValue
+                    if t >= tasks.count { break }
+                    let task = tasks[t]
+                    results.store(Result { () throws(ParquetError) in
+                        try encoder.encode(frame.columns[task.column], field: fields[task.column], rows: task.rows)
+                    }, at: t)
+                }
             }
         }
-        return results.collect()
+        do { return try results.collect() } catch {
+            if case .invalidWrite(_, let detail) = error { throw .invalidWrite(path: path, detail: detail) }
+            throw error
+        }
     }
 
     // MARK: Helpers
 
+    /// `.NAME.tmp-PID-N` beside `path`: unique per process and writer, so two writers to one
+    /// destination never share a temporary file.
     static func temporaryPath(for path: String) -> String {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
-        return dir + "/." + url.lastPathComponent + ".tmp-\(getpid())"
+        let n = temporaryFileCounter.add(1, ordering: .relaxed).oldValue
+        return dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(n)"
     }
 
     /// Our own schema as JSON, so a reader can tell e.g. that a column came from Bespoke as-is.
@@ -227,17 +240,25 @@ public final class ParquetWriter {
     }
 }
 
+private let temporaryFileCounter = Atomic<Int>(0)
+
 /// Result slots written by concurrent workers, each slot by exactly one worker.
 private final class PageSlots: @unchecked Sendable {
-    private var slots: [EncodedPage?]
+    private var slots: [Result<EncodedPage, ParquetError>?]
 
-    init(count: Int) { slots = [EncodedPage?](repeating: nil, count: count) }
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func store(_ page: EncodedPage, at index: Int) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = page }
+    func store(_ result: Result<EncodedPage, ParquetError>, at index: Int) {
+        slots.withUnsafeMutableBufferPointer { $0[index] = result }
     }
 
-    func collect() -> [EncodedPage] { slots.map { $0! } }
+    /// The pages in task order, or the first failure in task order.
+    func collect() throws(ParquetError) -> [EncodedPage] {
+        var out: [EncodedPage] = []
+        out.reserveCapacity(slots.count)
+        for slot in slots { out.append(try slot!.get()) }
+        return out
+    }
 }
 
 /// Objects handed to concurrent workers, one each: worker `w` alone uses `items[w]`.

@@ -40,17 +40,7 @@ public enum BuiltExecutable {
     }
 
     public static func run(_ name: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = productsFolder.appendingPathComponent(name)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
+        let r = try CapturedProcess.run(productsFolder.appendingPathComponent(name).path, arguments)
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 }

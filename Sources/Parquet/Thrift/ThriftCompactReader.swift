@@ -31,6 +31,7 @@ struct ThriftCompactReader {
         var shift: UInt64 = 0
         while true {
             let b = try readByte()
+            if shift == 63 && b & 0x80 != 0 { throw .invalid(at: position - 1, "varint longer than 10 bytes") }
             if shift == 63 && b > 1 { throw .invalid(at: position - 1, "varint overflows 64 bits") }
             result |= UInt64(b & 0x7F) << shift
             if b & 0x80 == 0 { return result }
