@@ -30,13 +30,14 @@ let package = Package(
         .target(name: "Gzip", dependencies: ["CZlib", "CLibdeflate", "CSnappy", "CZstd"]),
         .target(name: "Frame"),
         .target(name: "Parquet", dependencies: ["Gzip", "Frame"]),
+        .target(name: "Fixtures", dependencies: ["Frame", "Parquet", "Gzip"]),
         .target(name: "Ingest", dependencies: ["Frame", "Parquet", "Gzip", "CSQLite"]),
         .target(name: "Pipeline", dependencies: [
             "Frame", "Parquet",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "BespokeCLI", dependencies: [
-            "Parquet", "Frame", "Gzip", "Pipeline",
+            "Parquet", "Frame", "Gzip", "Pipeline", "Fixtures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "bespoke", dependencies: ["BespokeCLI"]),
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"],
                     resources: [.copy("Scripts")]),
         .testTarget(name: "BespokeCLITests", dependencies: ["BespokeCLI", "TestSupport"]),
+        .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "Frame", "Parquet", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Frame", "Parquet", "TestSupport"]),
     ]
 )

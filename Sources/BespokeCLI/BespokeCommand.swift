@@ -12,6 +12,7 @@ public struct BespokeCommand: ParsableCommand {
             InspectCommand.self,
             HeadCommand.self,
             ExportCommand.self,
+            FixturesCommand.self,
             RunCommand.self,
             StatusCommand.self,
             DagCommand.self,

@@ -43,9 +43,9 @@ extension SourceOptions {
         ("quote", .asciiCharacter(allowEmpty: true)),
         ("header", .bool),
         ("encoding", .oneOf(TextEncoding.allCases.map(\.rawValue))),
-        ("nullTokens", .stringArray),
+        ("null_tokens", .stringArray),
         ("query", .string),
-        ("batchRows", .intRange(1...maxBatchRows)),
+        ("batch_rows", .intRange(1...maxBatchRows)),
         ("columns", .columnMappings),
     ]
 }

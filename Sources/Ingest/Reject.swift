@@ -58,10 +58,11 @@ public enum RejectTable {
         Field("line", .int64, nullable: false),
         Field("raw", .string, nullable: false),
         Field("reason", .string, nullable: false),
+        Field("kind", .string, nullable: false),
     ])
 
     public static func frame(_ rejects: [Reject]) -> Frame {
-        var source = StringArray(), raw = StringArray(), reason = StringArray()
+        var source = StringArray(), raw = StringArray(), reason = StringArray(), kind = StringArray()
         var line: [Int64] = []
         line.reserveCapacity(rejects.count)
         for r in rejects {
@@ -69,9 +70,13 @@ public enum RejectTable {
             line.append(Int64(r.line))
             raw.append(r.raw)
             reason.append(r.reason)
+            kind.append(r.kind.code)
         }
         return try! Frame(
             schema: schema,
-            columns: [Column(.string(source)), Column(.int64(line)), Column(.string(raw)), Column(.string(reason))])
+            columns: [
+                Column(.string(source)), Column(.int64(line)), Column(.string(raw)), Column(.string(reason)),
+                Column(.string(kind)),
+            ])
     }
 }

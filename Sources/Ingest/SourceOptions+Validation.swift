@@ -38,7 +38,7 @@ extension SourceOptions {
             fail("query", "only for sqlite sources (format is \(format))")
         }
         if !(1...Self.maxBatchRows).contains(batchRows) {
-            fail("batchRows", "expected \(expected("batchRows", in: Self.constraints)); got \(batchRows)")
+            fail("batch_rows", "expected \(expected("batch_rows", in: Self.constraints)); got \(batchRows)")
         }
         if columns.isEmpty {
             fail("columns", "expected \(expected("columns", in: Self.constraints)); got an empty array")

@@ -43,7 +43,9 @@ public struct SourceOptions: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case format, delimiter, quote, header, encoding, nullTokens, query, batchRows, columns
+        case format, delimiter, quote, header, encoding, query, columns
+        case nullTokens = "null_tokens"
+        case batchRows = "batch_rows"
     }
 
     /// The JSON keys a source object may hold (for unknown-key checks upstream).

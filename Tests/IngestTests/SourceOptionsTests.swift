@@ -37,7 +37,7 @@ import Testing
             #"{"encoding": "cp1252", "columns": [{"name": "a"}]}"#,
             "encoding: expected one of utf-8, latin-1; got 'cp1252'"
         ),
-        (#"{"batchRows": 0, "columns": [{"name": "a"}]}"#, "batchRows: expected an integer in 1...16777216; got 0"),
+        (#"{"batch_rows": 0, "columns": [{"name": "a"}]}"#, "batch_rows: expected an integer in 1...16777216; got 0"),
         (#"{"columns": []}"#, "columns: expected a non-empty array of column mappings; got an empty array"),
         (#"{"columns": [{"name": "a"}, {"name": "a"}]}"#, "columns[1].name: duplicate column 'a' (also columns[0])"),
         (
