@@ -7,6 +7,10 @@ let package = Package(
     name: "Bespoke",
     products: [
         .executable(name: "bespoke", targets: ["bespoke"]),
+        .executable(name: "bespoke-collect", targets: ["bespoke-collect"]),
+        .executable(name: "bespoke-dedupe", targets: ["bespoke-dedupe"]),
+        .executable(name: "bespoke-impute", targets: ["bespoke-impute"]),
+        .executable(name: "bespoke-outliers", targets: ["bespoke-outliers"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "Frame", targets: ["Frame"]),
     ],
@@ -36,11 +40,17 @@ let package = Package(
             "Frame", "Parquet",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(name: "Stages", dependencies: ["Frame", "Parquet", "Pipeline", "Ingest"]),
         .target(name: "BespokeCLI", dependencies: [
-            "Parquet", "Frame", "Gzip", "Pipeline", "Fixtures",
+            "Parquet", "Frame", "Gzip", "Pipeline", "Fixtures", "Stages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "bespoke", dependencies: ["BespokeCLI"]),
+        // One executable per built-in stage kind, each a few lines over `StageProgram`.
+        .executableTarget(name: "bespoke-collect", dependencies: ["BespokeCLI", "Stages"]),
+        .executableTarget(name: "bespoke-dedupe", dependencies: ["BespokeCLI", "Stages"]),
+        .executableTarget(name: "bespoke-impute", dependencies: ["BespokeCLI", "Stages"]),
+        .executableTarget(name: "bespoke-outliers", dependencies: ["BespokeCLI", "Stages"]),
         // Benchmark harness for `make bench`; not part of the product.
         .executableTarget(name: "parquet-bench", dependencies: ["Parquet", "Frame", "Gzip"], path: "Benchmarks/ParquetBench"),
 
@@ -54,5 +64,6 @@ let package = Package(
         .testTarget(name: "BespokeCLITests", dependencies: ["BespokeCLI", "TestSupport"]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "Frame", "Parquet", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Frame", "Parquet", "TestSupport"]),
+        .testTarget(name: "StagesTests", dependencies: ["Stages", "Frame", "Parquet", "Pipeline", "TestSupport"]),
     ]
 )

@@ -1,15 +1,15 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Stages
 
 /// The built-in stage kinds this binary knows, and their in-process implementations.
 ///
-/// The one place the CLI learns about `Stages`: when that module is linked, return
-/// `StageKindRegistry(BuiltInStages.kinds)` and `BuiltInStages.implementation(for:)` here.
+/// The one place the CLI learns about `Stages`.
 enum EngineRegistry {
-    static var kinds: StageKindRegistry { .builtIn }
+    static let kinds = StageKindRegistry(BuiltInStages.kinds)
 
-    static func implementation(for kind: String) -> (any StageImplementation)? { nil }
+    static func implementation(for kind: String) -> (any StageImplementation)? { BuiltInStages.implementation(for: kind) }
 }
 
 /// Options every engine command shares: which pipeline file, and how to log.

@@ -1,0 +1,100 @@
+import Foundation
+import Frame
+import Parquet
+import Pipeline
+
+/// The reading and writing that dedupe, impute and outliers share: one Parquet file in and out
+/// per table the parameters name, `rejects.parquet` for dropped rows, and the row-conservation
+/// check.
+struct TableStageIO {
+    /// The kind's name, which starts every message ("impute: table 'customers': …").
+    let stage: String
+    let context: StageContext
+
+    /// The tables `params.tables` names, in file order, each checked to be an input of the stage.
+    func configuredTables() throws(StageError) -> [(table: String, settings: JSONValue, path: String)] {
+        guard case .object(let top) = context.params else {
+            throw .invalidParameter(stage: stage, path: "params", message: "expected an object, got \(context.params.typeName)")
+        }
+        guard let tables = top.first(where: { $0.key == "tables" })?.value else {
+            throw .invalidParameter(stage: stage, path: "params", message: "missing required parameter 'tables'")
+        }
+        guard case .object(let members) = tables else {
+            throw .invalidParameter(stage: stage, path: "params.tables", message: "expected an object, got \(tables.typeName)")
+        }
+        let inputs = context.inputs.map(\.table)
+        return try members.map { m throws(StageError) in
+            let path = "params.tables." + m.key
+            guard inputs.contains(m.key) else { throw .unknownTable(stage: stage, table: m.key, inputs: inputs, path: path) }
+            return (m.key, m.value, path)
+        }
+    }
+
+    func read(_ table: String) throws(StageError) -> Frame {
+        guard let path = context.inputPath(table) else {
+            throw .unknownTable(stage: stage, table: table, inputs: context.inputs.map(\.table), path: "params.tables.\(table)")
+        }
+        do { return try ParquetReader(path: path).read() } catch { throw .parquet(stage: stage, table: table, error) }
+    }
+
+    func write(_ frame: Frame, table: String) throws(StageError) {
+        do { try ParquetWriter.write(frame, to: context.outputPath(table)) } catch {
+            throw .parquet(stage: stage, table: table, error)
+        }
+    }
+
+    /// Writes `rejects.parquet` when any row was dropped.
+    func write(_ rejects: RejectedRows) throws(StageError) {
+        guard rejects.count > 0 else { return }
+        let path = context.outputDirectory + "/" + RejectedRows.fileName
+        do { try ParquetWriter.write(rejects.frame, to: path) } catch { throw .parquet(stage: stage, table: "rejects", error) }
+    }
+
+    /// Throws unless `rowsIn == rowsOut + dropped`.
+    func checkConservation(table: String, rowsIn: Int, rowsOut: Int, dropped: Int) throws(StageError) {
+        guard rowsIn == rowsOut + dropped else {
+            throw .rowsNotConserved(stage: stage, table: table, rowsIn: rowsIn, rowsOut: rowsOut, dropped: dropped)
+        }
+    }
+
+    /// Declared outputs the parameters leave alone, hard-linked (or copied) from the input so
+    /// the engine finds every declared output; returns their names.
+    ///
+    /// DESIGN §2 wants unchanged tables not copied at all; that needs the engine to derive a
+    /// kind's outputs from `params.tables`. Until it does, a link costs no space or time and
+    /// keeps the bytes (and so the SHA-256) identical to the input.
+    func passThrough(except configured: Set<String>) throws(StageError) -> [String] {
+        var passed: [String] = []
+        for table in context.stage.outputs where !configured.contains(table) {
+            guard let source = context.inputPath(table) else { continue }
+            let target = context.outputPath(table)
+            if link(source, target) != 0 {
+                let linkError = errno
+                do {
+                    try FileManager.default.copyItem(atPath: source, toPath: target)
+                } catch {
+                    throw .passThroughFailed(stage: stage, table: table, path: source, errno: linkError)
+                }
+            }
+            context.log.info("table '\(table)' is not in params.tables: passed through unchanged")
+            passed.append(table)
+        }
+        return passed
+    }
+
+    /// The column called `name`'s position, or an error naming the parameter that asked for it.
+    static func column(_ name: String, in frame: Frame, stage: String, table: String, path: String) throws(StageError) -> Int {
+        guard let i = frame.schema.index(of: name) else {
+            throw .unknownColumn(stage: stage, table: table, column: name, available: frame.schema.names, path: path)
+        }
+        return i
+    }
+}
+
+extension JSONValue {
+    static func int(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
+    static func double(_ v: Double) -> JSONValue {
+        // JSON has no NaN or infinity; statistics that are not finite are recorded as null.
+        v.isFinite ? .number(JSONNumber(v)) : .null
+    }
+}
