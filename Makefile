@@ -7,7 +7,7 @@ BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)/bespo
 APT_PACKAGES = zlib1g-dev libdeflate-dev libsnappy-dev libzstd-dev libsqlite3-dev pkg-config
 PY_PACKAGES = pyarrow duckdb pandas
 
-.PHONY: all deps build test lint format bench clean
+.PHONY: all deps build test lint format bench fixtures clean
 
 all: build
 
@@ -43,6 +43,11 @@ format:
 bench: build
 	$(SWIFT) build $(RELEASE_FLAGS) --product parquet-bench
 	python3 Benchmarks/run.py --bench "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/parquet-bench"
+	python3 Benchmarks/pipeline_bench.py --bespoke "$(BIN)"
+
+## fixtures: regenerate the committed Fixtures/ (seed 42; the tests check they match).
+fixtures: build
+	"$(BIN)" fixtures --seed 42 --out Fixtures --gzip
 
 clean:
 	rm -rf .build
