@@ -65,5 +65,6 @@ let package = Package(
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "Frame", "Parquet", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Frame", "Parquet", "TestSupport"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Frame", "Parquet", "Pipeline", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Parquet", "Frame", "Pipeline", "TestSupport"]),
     ]
 )

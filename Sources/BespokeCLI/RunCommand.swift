@@ -48,9 +48,17 @@ struct RunCommand: ParsableCommand {
                 launcher: .init(bespoke: ChildProcess.currentExecutable, searchDirectories: [here],
                                 pipelineArgument: pipeline.pipeline))
             let summary = try driver.run()
-            if !summary.succeeded { throw ExitCode(SysexitCode.stageFailed.rawValue) }
+            if !summary.succeeded { throw ExitCode(Self.exitStatus(summary)) }
         } catch {
             throw engineExit(error, format: format)
         }
+    }
+
+    /// The failed stage's own code (65 bad data, 66 missing input, 74 I/O…) when the failures
+    /// agree on one sysexits code, so cron can tell them apart; 1 otherwise.
+    static func exitStatus(_ summary: RunDriver.Summary) -> Int32 {
+        let codes = Set(summary.failed.map(\.exitStatus))
+        if codes.count == 1, let code = codes.first, (64 ... 78).contains(code) { return code }
+        return SysexitCode.stageFailed.rawValue
     }
 }

@@ -23,6 +23,9 @@ public final class ParquetReader: @unchecked Sendable {
 
     /// A row group may claim at most this many rows per byte it stores (bounds allocations).
     static let maxRowsPerStoredByte = 8192
+    /// Buffers sized from a chunk's declared uncompressed size reserve at most this many bytes
+    /// per byte it stores; more than that is grown into as the pages are decoded.
+    static let maxHintRatio: Int64 = 64
 
     public var rowCount: Int { Int(metadata.numRows) }
     public var rowGroupCount: Int { metadata.rowGroups.count }
@@ -80,14 +83,7 @@ public final class ParquetReader: @unchecked Sendable {
             case .failure(let u): throw .unsupported(ParquetLocation(path: path, column: leaves[c].name), feature: u.reason)
             }
         }
-        var tasks: [(group: Int, column: Int)] = []
-        for g in groups { for c in selected { tasks.append((g, c)) } }
-        let decoded = try decodeChunks(tasks, threads: threads)
-        var out: [Column] = []
-        for (k, field) in fields.enumerated() {
-            let parts = stride(from: k, to: decoded.count, by: max(1, selected.count)).map { decoded[$0] }
-            out.append(parts.isEmpty ? Column(.empty(field.type)) : Column.concatenate(parts, type: field.type))
-        }
+        let out = try decodeColumns(selected, groups: groups, types: fields.map(\.type), threads: threads)
         do { return try Frame(schema: Schema(fields), columns: out) } catch {
             throw .corruptData(ParquetLocation(path: path), detail: error.description)
         }
@@ -110,20 +106,53 @@ public final class ParquetReader: @unchecked Sendable {
         return out
     }
 
-    private func decodeChunks(_ tasks: [(group: Int, column: Int)], threads: Int) throws(ParquetError) -> [Column] {
-        let workers = max(1, min(threads, tasks.count))
-        if workers == 1 {
-            var out: [Column] = []
-            for t in tasks { out.append(try decodeChunk(group: t.group, column: t.column)) }
+    /// Decodes the `columns` of `groups` on up to `threads` threads.
+    ///
+    /// A task is one column over all the row groups, decoded straight into the column's final
+    /// arrays. Only when there are fewer columns than threads does a task become one column
+    /// chunk, the chunks of a column then being joined, so that every thread has work.
+    private func decodeColumns(_ columns: [Int], groups: [Int], types: [DataType], threads: Int) throws(ParquetError) -> [Column] {
+        if columns.count >= threads || groups.count <= 1 {
+            // Largest columns first, so the last task to finish is a small one.
+            let order = columns.indices.sorted { storedBytes(columns[$0], groups) > storedBytes(columns[$1], groups) }
+            let decoded = try runConcurrently(columns.count, threads: threads) { (t) throws(ParquetError) in
+                try decodeColumn(columns[order[t]], groups: groups)
+            }
+            var out = decoded
+            for (t, k) in order.enumerated() { out[k] = decoded[t] }
             return out
         }
-        let slots = ChunkSlots(count: tasks.count)
+        let parts = try runConcurrently(groups.count * columns.count, threads: threads) { (t) throws(ParquetError) in
+            try decodeColumn(columns[t % columns.count], groups: [groups[t / columns.count]])
+        }
+        return columns.indices.map { k in
+            Column.concatenate(stride(from: k, to: parts.count, by: columns.count).map { parts[$0] }, type: types[k])
+        }
+    }
+
+    /// The compressed bytes of `column` in `groups`.
+    private func storedBytes(_ column: Int, _ groups: [Int]) -> Int64 {
+        groups.reduce(0) { $0 + (metadata.rowGroups[$1].columns[column].metaData?.totalCompressedSize ?? 0) }
+    }
+
+    /// Runs `work` for tasks `0 ..< count` on up to `threads` threads; the results are in task
+    /// order, and the error thrown is the first in task order, whatever the thread count.
+    private func runConcurrently(
+        _ count: Int, threads: Int, _ work: @Sendable (Int) throws(ParquetError) -> Column
+    ) throws(ParquetError) -> [Column] {
+        let workers = max(1, min(threads, count))
+        if workers == 1 {
+            var out: [Column] = []
+            for t in 0 ..< count { out.append(try work(t)) }
+            return out
+        }
+        let slots = ChunkSlots(count: count)
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let t = next.add(1, ordering: .relaxed).oldValue
-                if t >= tasks.count || slots.failed { break }
-                do throws(ParquetError) { slots.store(.success(try decodeChunk(group: tasks[t].group, column: tasks[t].column)), at: t) } catch {
+                if t >= count || slots.failed { break }
+                do throws(ParquetError) { slots.store(.success(try work(t)), at: t) } catch {
                     slots.store(.failure(error), at: t)
                 }
             }
@@ -131,23 +160,33 @@ public final class ParquetReader: @unchecked Sendable {
         return try slots.collect()
     }
 
-    /// Fetches and decodes one column chunk.
-    func decodeChunk(group: Int, column: Int) throws(ParquetError) -> Column {
+    /// Fetches and decodes the chunks of one column in `groups`, as one column.
+    func decodeColumn(_ column: Int, groups: [Int]) throws(ParquetError) -> Column {
         let leaf = leaves[column]
-        let location = ParquetLocation(path: path, rowGroup: group, column: leaf.name)
-        let chunk = metadata.rowGroups[group].columns[column]
-        let meta = chunk.metaData!
-        let rows = Int(metadata.rowGroups[group].numRows)
+        let chunks = groups.map { g in
+            let location = ParquetLocation(path: path, rowGroup: g, column: leaf.name)
+            let meta = metadata.rowGroups[g].columns[column].metaData!
+            let hint = Int(max(0, min(meta.totalUncompressedSize, meta.totalCompressedSize * Self.maxHintRatio)))
+            return ColumnChunkDecoder.Chunk(
+                values: Int(metadata.rowGroups[g].numRows), uncompressedHint: hint, location: location
+            ) { () throws(ParquetError) in
+                try self.fetchChunk(group: g, column: column, location: location)
+            }
+        }
+        return try ColumnChunkDecoder(leaf: leaf).decode(chunks, location: ParquetLocation(path: path, column: leaf.name))
+    }
+
+    /// Reads the bytes of one column chunk, after checking its codec is one this reader has.
+    private func fetchChunk(
+        group: Int, column: Int, location: ParquetLocation
+    ) throws(ParquetError) -> (bytes: [UInt8], offset: Int, codec: CompressionCodec) {
+        let meta = metadata.rowGroups[group].columns[column].metaData!
         guard let codec = CompressionCodec(rawValue: meta.codec), [.uncompressed, .gzip, .snappy, .zstd].contains(codec) else {
             throw .unsupported(location, feature: "codec \(CompressionCodec.name(meta.codec))")
         }
-        if meta.numValues == 0 {
-            return try ColumnChunkDecoder(leaf: leaf, codec: codec).decode(chunk: [], chunkOffset: 0, expectedValues: 0, location: location)
-        }
-        let range = chunkRange(meta)
-        let bytes = try file.read(offset: range.lowerBound, count: range.count)
-        let decoder = ColumnChunkDecoder(leaf: leaf, codec: codec)
-        return try decoder.decode(chunk: bytes, chunkOffset: range.lowerBound, expectedValues: rows, location: location)
+        if meta.numValues == 0 { return ([], 0, codec) }  // an empty chunk: its offsets mean nothing
+        let range = chunkRange(meta)  // inside the file: checked by `validate`
+        return (try file.read(offset: range.lowerBound, count: range.count), range.lowerBound, codec)
     }
 
     /// Where a chunk's pages lie: from its dictionary page when it has one (the rule
@@ -246,7 +285,7 @@ public final class ParquetReader: @unchecked Sendable {
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined(separator: " ") }
 }
 
-/// Per-task results of concurrent chunk decoding; each slot is written by one worker.
+/// Per-task results of concurrent decoding; each slot is written by one worker.
 private final class ChunkSlots: @unchecked Sendable {
     private var slots: [Result<Column, ParquetError>?]
     private let failure = Atomic<Bool>(false)
