@@ -1,3 +1,4 @@
+import Frame
 /// One field of a generated row, before it is encoded as CSV, JSON or a Parquet value.
 ///
 /// `raw` carries bytes that are written as they are — the unparsable numbers and dates and the invalid
@@ -98,17 +99,10 @@ struct TextFormatter {
         }
     }
 
-    /// The civil date of `day` (days since 1970-01-01), Howard Hinnant's algorithm.
+    /// The civil date of `day` (days since 1970-01-01).
     static func civil(_ day: Int) -> (year: Int, month: Int, day: Int) {
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let (y, m, d) = ValueFormatter.civilDate(days: Int64(day))
+        return (Int(y), Int(m), Int(d))
     }
 
     static func dateText(_ day: Int) -> String {

@@ -1,3 +1,4 @@
+import Frame
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -100,23 +101,6 @@ public indirect enum TruthValue: Sendable, Equatable {
 
     /// UTF-8 kept as is; quotes, backslashes and control characters escaped.
     private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        out += ValueFormatter.jsonString(s)
     }
 }

@@ -98,7 +98,7 @@ public enum ValueFormatter {
     }
 
     /// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-    static func civilDate(days: Int64) -> (Int64, Int64, Int64) {
+    public static func civilDate(days: Int64) -> (Int64, Int64, Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

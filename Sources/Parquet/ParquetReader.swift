@@ -189,6 +189,24 @@ public final class ParquetReader: @unchecked Sendable {
         return (try file.read(offset: range.lowerBound, count: range.count), range.lowerBound, codec)
     }
 
+    /// The stored bytes of column `column` in row group `group`, for `ParquetWriter` to copy
+    /// into another file; nil when the chunk is not laid out exactly as our writer would write
+    /// `field` (another physical type, annotation, repetition or codec), so it must be re-encoded.
+    public func copyableChunk(group: Int, column: Int, as field: Field, codec: ParquetWriteOptions.Codec = .gzip) throws(ParquetError) -> CopiedChunk? {
+        guard group >= 0, group < metadata.rowGroups.count else {
+            throw .unknownRowGroup(path: path, index: group, count: metadata.rowGroups.count)
+        }
+        let leaf = leaves[column]
+        let layout = PhysicalLayout(field.type)
+        guard leaf.physical == layout.physical, leaf.conversion == .none, (try? leaf.target.get()) == field.type,
+              leaf.optional == field.nullable,
+              let meta = metadata.rowGroups[group].columns[column].metaData,
+              meta.codec == (codec == .gzip ? CompressionCodec.gzip : .uncompressed).rawValue,
+              meta.numValues > 0 else { return nil }
+        let range = chunkRange(meta)
+        return CopiedChunk(bytes: try file.read(offset: range.lowerBound, count: range.count), meta: meta, sourceOffset: range.lowerBound)
+    }
+
     /// Where a chunk's pages lie: from its dictionary page when it has one (the rule
     /// parquet-java uses), for `total_compressed_size` bytes. Checked by `validate`.
     func chunkRange(_ meta: ColumnMetaData) -> Range<Int> {

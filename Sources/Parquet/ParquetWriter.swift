@@ -8,7 +8,12 @@ import Synchronization
 /// The file is written under a temporary name beside `path` and renamed into place by
 /// `close()` after an fsync, so readers never see a half-written file. Pages of a row group
 /// are encoded and compressed on `options.threads` threads; the bytes do not depend on it.
-public final class ParquetWriter {
+///
+/// A full row group is encoded in the background while the caller prepares the next one (at
+/// most one in flight), so a stage that parses or filters overlaps that work with compression.
+/// Only the background queue touches the file and the row-group list until `close()` or
+/// `abandon()` has drained it; that is why the class may be marked `@unchecked Sendable`.
+public final class ParquetWriter: @unchecked Sendable {
     public let path: String
     public let schema: Schema
     public let options: ParquetWriteOptions
@@ -20,6 +25,9 @@ public final class ParquetWriter {
     private var pending: [Frame] = []
     private var pendingRows = 0
     private let layouts: [PhysicalLayout]
+    private let encoding = DispatchQueue(label: "bespoke.parquet.row-groups")
+    private let inFlight = DispatchSemaphore(value: 1)
+    private let backgroundError = Mutex<ParquetError?>(nil)
 
     public init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws(ParquetError) {
         try options.validate(path: path)
@@ -60,7 +68,7 @@ public final class ParquetWriter {
         if pending.isEmpty && frame.rowCount >= options.rowGroupRows {
             var start = 0
             while frame.rowCount - start >= options.rowGroupRows {
-                try writeRowGroup(frame, rows: start ..< start + options.rowGroupRows)
+                try submitRowGroup(frame, rows: start ..< start + options.rowGroupRows)
                 start += options.rowGroupRows
             }
             if start < frame.rowCount { buffer(frame.slice(start ..< frame.rowCount)) }
@@ -71,7 +79,7 @@ public final class ParquetWriter {
             let joined = try joinPending()
             var start = 0
             while joined.rowCount - start >= options.rowGroupRows {
-                try writeRowGroup(joined, rows: start ..< start + options.rowGroupRows)
+                try submitRowGroup(joined, rows: start ..< start + options.rowGroupRows)
                 start += options.rowGroupRows
             }
             if start < joined.rowCount { buffer(joined.slice(start ..< joined.rowCount)) }
@@ -81,9 +89,10 @@ public final class ParquetWriter {
     /// Writes what is buffered and the footer, fsyncs, and renames the file into place.
     public func close() throws(ParquetError) {
         guard let file else { throw .invalidWrite(path: path, detail: "the writer is already closed") }
+        try drain()
         if pendingRows > 0 {
             let joined = try joinPending()
-            try writeRowGroup(joined, rows: 0 ..< joined.rowCount)
+            try encodeRowGroup(joined, rows: 0 ..< joined.rowCount)
         }
         var leaves = schema.fields.enumerated().map { i, f in layouts[i].schemaElement(for: f) }
         var root = SchemaElement(name: "schema")
@@ -113,6 +122,7 @@ public final class ParquetWriter {
 
     /// Drops the temporary file; the destination is left as it was.
     public func abandon() {
+        encoding.sync {}
         if let file {
             file.closeQuietly()
             self.file = nil
@@ -121,6 +131,53 @@ public final class ParquetWriter {
     }
 
     // MARK: Row groups
+
+    /// Hands a row group to the background queue, waiting while another is still being encoded.
+    private func submitRowGroup(_ frame: Frame, rows: Range<Int>) throws(ParquetError) {
+        if let error = backgroundError.withLock({ $0 }) { throw error }
+        inFlight.wait()
+        encoding.async {
+            defer { self.inFlight.signal() }
+            guard self.backgroundError.withLock({ $0 == nil }) else { return }
+            do throws(ParquetError) { try self.encodeRowGroup(frame, rows: rows) } catch {
+                self.backgroundError.withLock { $0 = error }
+            }
+        }
+    }
+
+    /// Writes rows `rows` of `frame` as one row group, taking the columns in `copied` (by
+    /// position) byte for byte from another file instead of encoding them: a stage that changes
+    /// a few columns of a table rewrites only those. Anything buffered is written first.
+    public func writeRowGroup(_ frame: Frame, rows: Range<Int>, copying copied: [Int: CopiedChunk]) throws(ParquetError) {
+        guard file != nil else { throw .invalidWrite(path: path, detail: "the writer is already closed") }
+        guard frame.schema == schema else {
+            throw .invalidWrite(path: path, detail: "expected schema [\(schema)], got [\(frame.schema)]")
+        }
+        for (c, copy) in copied where copy.meta.numValues != Int64(rows.count) || c >= schema.count
+            || copy.meta.type != layouts[c].physical.rawValue {
+            throw .invalidWrite(path: path, detail: "copied chunk for column \(c) holds \(copy.meta.numValues) values of type \(copy.meta.type), the row group \(rows.count) rows")
+        }
+        if pendingRows > 0 {
+            let joined = try joinPending()
+            try submitRowGroup(joined, rows: 0 ..< joined.rowCount)
+        }
+        guard !rows.isEmpty else { return }
+        if let error = backgroundError.withLock({ $0 }) { throw error }
+        inFlight.wait()
+        encoding.async {
+            defer { self.inFlight.signal() }
+            guard self.backgroundError.withLock({ $0 == nil }) else { return }
+            do throws(ParquetError) { try self.encodeRowGroup(frame, rows: rows, copying: copied) } catch {
+                self.backgroundError.withLock { $0 = error }
+            }
+        }
+    }
+
+    /// Waits for the background row group and rethrows its failure, if any.
+    private func drain() throws(ParquetError) {
+        encoding.sync {}
+        if let error = backgroundError.withLock({ $0 }) { throw error }
+    }
 
     private func buffer(_ frame: Frame) {
         pending.append(frame)
@@ -136,10 +193,10 @@ public final class ParquetWriter {
         }
     }
 
-    private func writeRowGroup(_ frame: Frame, rows: Range<Int>) throws(ParquetError) {
+    private func encodeRowGroup(_ frame: Frame, rows: Range<Int>, copying copied: [Int: CopiedChunk] = [:]) throws(ParquetError) {
         guard let file else { throw .invalidWrite(path: path, detail: "the writer is already closed") }
         var tasks: [(column: Int, rows: Range<Int>)] = []
-        for c in 0 ..< schema.count {
+        for c in 0 ..< schema.count where copied[c] == nil {
             var start = rows.lowerBound
             while start < rows.upperBound {
                 let end = min(start + options.pageRows, rows.upperBound)
@@ -151,12 +208,18 @@ public final class ParquetWriter {
 
         var chunks: [ColumnChunk] = []
         var groupBytes: [UInt8] = []
-        groupBytes.reserveCapacity(pages.reduce(0) { $0 + $1.bytes.count })
+        groupBytes.reserveCapacity(pages.reduce(0) { $0 + $1.bytes.count } + copied.values.reduce(0) { $0 + $1.bytes.count })
         let groupStart = file.offset
         var totalUncompressed: Int64 = 0
         var taskIndex = 0
         for (c, field) in schema.fields.enumerated() {
             let chunkStart = groupStart + groupBytes.count
+            if let copy = copied[c] {
+                groupBytes.append(contentsOf: copy.bytes)
+                chunks.append(ColumnChunk(filePath: nil, fileOffset: 0, metaData: copy.relocated(to: chunkStart, name: field.name)))
+                totalUncompressed += copy.meta.totalUncompressedSize
+                continue
+            }
             var uncompressed = 0
             var stats = ColumnStatistics()
             var values = 0
@@ -287,5 +350,23 @@ extension ParquetWriter {
             groupStart = groupEnd
         }
         return bodies
+    }
+}
+
+/// A column chunk's stored bytes and metadata, taken from one file to be placed in another.
+public struct CopiedChunk: Sendable {
+    public let bytes: [UInt8]
+    public let meta: ColumnMetaData
+    /// File offset of `bytes[0]` in the file it came from.
+    public let sourceOffset: Int
+
+    /// The metadata with every page offset moved to where the bytes now start.
+    func relocated(to start: Int, name: String) -> ColumnMetaData {
+        var m = meta
+        let delta = Int64(start - sourceOffset)
+        m.dataPageOffset += delta
+        if let d = m.dictionaryPageOffset, d > 0 { m.dictionaryPageOffset = d + delta }
+        m.pathInSchema = [name]
+        return m
     }
 }

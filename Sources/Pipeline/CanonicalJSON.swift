@@ -1,3 +1,4 @@
+import Frame
 /// The canonical text of a JSON value: keys sorted by their UTF-8 bytes, no whitespace, numbers
 /// normalised, strings with minimal escapes.
 ///
@@ -73,26 +74,8 @@ public enum CanonicalJSON {
         out += String(repeating: "  ", count: indent)
     }
 
+    /// JSON string escaping shared with every other JSON writer of the project.
     static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        out += ValueFormatter.jsonString(s)
     }
 }

@@ -58,17 +58,16 @@ public struct DedupeStage: StageImplementation {
                 }
                 rejects.add(table: table, frame: frame, row: drop.row, rule: drop.rule.rawValue, reason: reason)
             }
-            let output = frame.filter(result.keep)
-            try io.checkConservation(table: table, rowsIn: frame.rowCount, rowsOut: output.rowCount, dropped: result.drops.count)
-            try io.write(output, table: table)
-            context.log.info("table '\(table)': \(frame.rowCount) rows in, \(output.rowCount) out "
+            let rowsOut = try io.write(frame, keeping: result.keep, table: table)
+            try io.checkConservation(table: table, rowsIn: frame.rowCount, rowsOut: rowsOut, dropped: result.drops.count)
+            context.log.info("table '\(table)': \(frame.rowCount) rows in, \(rowsOut) out "
                 + "(\(result.exactDuplicates) exact duplicates, \(result.keyDuplicates) key duplicates)")
             tableCounters.append((table, [
-                "rows_in": .int(frame.rowCount), "rows_out": .int(output.rowCount),
+                "rows_in": .int(frame.rowCount), "rows_out": .int(rowsOut),
                 "exact_duplicates": .int(result.exactDuplicates), "key_duplicates": .int(result.keyDuplicates),
             ]))
             totals.rowsIn += frame.rowCount
-            totals.rowsOut += output.rowCount
+            totals.rowsOut += rowsOut
             totals.exact += result.exactDuplicates
             totals.key += result.keyDuplicates
         }

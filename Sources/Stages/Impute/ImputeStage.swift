@@ -33,7 +33,9 @@ public struct ImputeStage: StageImplementation {
                 throw stageError(error, settings: settings, table: table, path: path, frame: frame)
             }
             try io.checkConservation(table: table, rowsIn: frame.rowCount, rowsOut: result.frame.rowCount, dropped: 0)
-            try io.write(result.frame, table: table)
+            // Columns nothing was filled in keep their stored chunks, copied byte for byte.
+            let changed = Set(result.reports.filter { $0.filled > 0 }.map(\.column))
+            try io.write(result.frame, table: table, copyingUnchangedFrom: frame, except: changed)
             let imputed = result.reports.reduce(0) { $0 + $1.filled }
             context.log.info("table '\(table)': filled " + result.reports.map { "\($0.column) \($0.filled)" }
                 .joined(separator: ", "))

@@ -39,10 +39,16 @@ public struct OutlierDetector: Sendable {
     }
 
     public struct Result: Sendable {
-        public var frame: Frame
+        /// Every input row, with the rules' changes (clipped, nulled, flag columns) applied.
+        public var unfiltered: Frame
+        /// Whether each input row survives the drop rules.
+        public var keep: [Bool]
         /// Dropped input rows, in the order the rules dropped them.
         public var drops: [Drop]
         public var reports: [RuleReport]
+
+        /// The surviving rows (a copy; stages stream `unfiltered` + `keep` to disk instead).
+        public var frame: Frame { unfiltered.filter(keep) }
     }
 
     public enum Failure: Error, Equatable {
@@ -138,8 +144,7 @@ public struct OutlierDetector: Sendable {
                 }
             }
         }
-        let frame = try! Frame(schema: Schema(fields), columns: columns).filter(alive)
-        return Result(frame: frame, drops: drops, reports: reports)
+        return Result(unfiltered: try! Frame(schema: Schema(fields), columns: columns), keep: alive, drops: drops, reports: reports)
     }
 
     /// zscore and mad judge the score itself, exactly as `abs((s - s.mean()) / s.std()) > t` and

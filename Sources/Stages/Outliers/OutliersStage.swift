@@ -43,19 +43,18 @@ public struct OutliersStage: StageImplementation {
             for drop in result.drops {
                 rejects.add(table: table, frame: frame, row: drop.row, rule: rules[drop.rule].name, reason: drop.reason)
             }
-            try io.checkConservation(table: table, rowsIn: frame.rowCount, rowsOut: result.frame.rowCount,
-                                     dropped: result.drops.count)
-            try io.write(result.frame, table: table)
+            let rowsOut = try io.write(result.unfiltered, keeping: result.keep, table: table)
+            try io.checkConservation(table: table, rowsIn: frame.rowCount, rowsOut: rowsOut, dropped: result.drops.count)
             let outliers = result.reports.reduce(0) { $0 + $1.outliers }
             context.log.info("table '\(table)': " + result.reports.map { "\($0.rule.name) \($0.rule.action.rawValue) \($0.outliers)" }
                 .joined(separator: ", "))
             tableCounters.append((table, [
-                "rows_in": .int(frame.rowCount), "rows_out": .int(result.frame.rowCount),
+                "rows_in": .int(frame.rowCount), "rows_out": .int(rowsOut),
                 "dropped": .int(result.drops.count), "outliers": .int(outliers),
                 "rules": .array(result.reports.map(Self.counters)),
             ]))
             totals.rowsIn += frame.rowCount
-            totals.rowsOut += result.frame.rowCount
+            totals.rowsOut += rowsOut
             totals.dropped += result.drops.count
             totals.outliers += outliers
         }

@@ -43,6 +43,72 @@ struct TableStageIO {
         }
     }
 
+    /// Writes the rows of `frame` whose `keep` flag is set, a row group at a time, so only one
+    /// row group's copy exists besides `frame`; returns the rows written.
+    func write(_ frame: Frame, keeping keep: [Bool], table: String) throws(StageError) -> Int {
+        let options = ParquetWriteOptions()
+        do throws(ParquetError) {
+            let writer = try ParquetWriter(path: context.outputPath(table), schema: frame.schema, options: options)
+            var rows: [Int] = []
+            rows.reserveCapacity(min(frame.rowCount, options.rowGroupRows))
+            var written = 0
+            do throws(ParquetError) {
+                for i in 0 ..< frame.rowCount where keep[i] {
+                    rows.append(i)
+                    if rows.count == options.rowGroupRows {
+                        try writer.write(frame.gather(rows))
+                        written += rows.count
+                        rows.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !rows.isEmpty {
+                    try writer.write(frame.gather(rows))
+                    written += rows.count
+                }
+                try writer.close()
+            } catch {
+                writer.abandon()
+                throw error
+            }
+            return written
+        } catch {
+            throw .parquet(stage: stage, table: table, error)
+        }
+    }
+
+    /// Writes `output`, whose rows are those of the input `table` (read as `input`), copying the
+    /// stored chunks of every column that is not in `changed` and kept its field, and encoding
+    /// only the rest: the row groups follow the input file's.
+    func write(_ output: Frame, table: String, copyingUnchangedFrom input: Frame, except changed: Set<String>) throws(StageError) {
+        guard let inputPath = context.inputPath(table), output.rowCount == input.rowCount else {
+            return try write(output, table: table)
+        }
+        do throws(ParquetError) {
+            let reader = try ParquetReader(path: inputPath)
+            let writer = try ParquetWriter(path: context.outputPath(table), schema: output.schema)
+            do throws(ParquetError) {
+                var start = 0
+                for g in 0 ..< reader.rowGroupCount {
+                    let rows = Int(reader.metadata.rowGroups[g].numRows)
+                    var copied: [Int: CopiedChunk] = [:]
+                    for (c, field) in output.schema.fields.enumerated() where !changed.contains(field.name) {
+                        guard let j = input.schema.index(of: field.name), input.schema.fields[j] == field,
+                              let leaf = reader.schema.index(of: field.name), leaf == j else { continue }
+                        copied[c] = try reader.copyableChunk(group: g, column: j, as: field)
+                    }
+                    try writer.writeRowGroup(output, rows: start ..< start + rows, copying: copied)
+                    start += rows
+                }
+                try writer.close()
+            } catch {
+                writer.abandon()
+                throw error
+            }
+        } catch {
+            throw .parquet(stage: stage, table: table, error)
+        }
+    }
+
     /// Writes `rejects.parquet` when any row was dropped.
     func write(_ rejects: RejectedRows) throws(StageError) {
         guard rejects.count > 0 else { return }
