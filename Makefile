@@ -34,10 +34,10 @@ test: deps
 
 ## lint: swift-format in lint mode over Sources and Tests.
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests
+	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks
 
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests
+	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks
 
 ## bench: speed and memory against pyarrow on generated data; writes BENCHMARKS.md.
 bench: build

@@ -52,13 +52,17 @@ do {
         var options = ParquetWriteOptions()
         options.compressionLevel = level
         options.threads = threads
-        let plainBytes = try ParquetWriter.uncompressedPageBodies(of: input, options: options).reduce(0) { $0 + $1.count }
+        let plainBytes = try ParquetWriter.uncompressedPageBodies(of: input, options: options).reduce(0) {
+            $0 + $1.count
+        }
         let cpu0 = cpuSeconds(), t0 = now()
         try ParquetWriter.write(input, to: option("output"), options: options)
         let seconds = now() - t0, cpu = cpuSeconds() - cpu0
         let size = (try FileManager.default.attributesOfItem(atPath: option("output"))[.size] as? Int) ?? 0
-        report(["seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": peakRSSMB(), "plain_bytes": plainBytes,
-                "file_bytes": size, "rows": input.rowCount])
+        report([
+            "seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": peakRSSMB(), "plain_bytes": plainBytes,
+            "file_bytes": size, "rows": input.rowCount,
+        ])
     case "read":
         let path = option("input")
         let cpu0 = cpuSeconds(), t0 = now()
@@ -84,10 +88,13 @@ do {
             counter.compressed[w] = sum
         }
         let seconds = now() - t0, cpu = cpuSeconds() - cpu0
-        report(["seconds": seconds, "cpu_seconds": cpu, "plain_bytes": total,
-                "compressed_bytes": counter.compressed.reduce(0, +), "pages": bodies.count])
+        report([
+            "seconds": seconds, "cpu_seconds": cpu, "plain_bytes": total,
+            "compressed_bytes": counter.compressed.reduce(0, +), "pages": bodies.count,
+        ])
     default:
-        FileHandle.standardError.write(Data("usage: parquet-bench write|read|codec --input F [--output F] [--threads N] [--level L]\n".utf8))
+        FileHandle.standardError.write(
+            Data("usage: parquet-bench write|read|codec --input F [--output F] [--threads N] [--level L]\n".utf8))
         exit(64)
     }
 } catch {

@@ -22,7 +22,8 @@ struct DagCommand: ParsableCommand {
         do {
             let config = try pipeline.load()
             let graph = PipelineGraph(stages: config.stages, sources: config.sources.map(\.name))
-            printOut(dot ? graph.dot(config: config) : mermaid ? graph.mermaid(config: config) : graph.text(config: config))
+            printOut(
+                dot ? graph.dot(config: config) : mermaid ? graph.mermaid(config: config) : graph.text(config: config))
         } catch {
             throw engineExit(error, format: pipeline.logFormat)
         }

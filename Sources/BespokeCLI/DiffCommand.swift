@@ -36,8 +36,9 @@ struct DiffCommand: ParsableCommand {
             let config = try pipeline.load()
             let diff = try RunDiff.compare(
                 config: config, runA: runA, runB: runB,
-                options: .init(stages: stage, tables: table,
-                               key: key.map { $0.split(separator: ",").map(String.init) }))
+                options: .init(
+                    stages: stage, tables: table,
+                    key: key.map { $0.split(separator: ",").map(String.init) }))
             printOut(json ? Pipeline.CanonicalJSON.pretty(diff.json) : diff.text())
             if failIfDiff && diff.hasDifferences { throw ExitCode(1) }
         } catch {

@@ -9,7 +9,9 @@ import Stages
 enum EngineRegistry {
     static let kinds = StageKindRegistry(BuiltInStages.kinds)
 
-    static func implementation(for kind: String) -> (any StageImplementation)? { BuiltInStages.implementation(for: kind) }
+    static func implementation(for kind: String) -> (any StageImplementation)? {
+        BuiltInStages.implementation(for: kind)
+    }
 }
 
 /// Options every engine command shares: which pipeline file, and how to log.
@@ -18,7 +20,8 @@ struct PipelineOptions: ParsableArguments {
     var pipeline: String = PipelineDefaults.fileName
 
     @Option(name: .long, help: "Log format on stderr: text or json (one JSON object a line).")
-    var logFormat: StageLog.Format = ProcessInfo.processInfo.environment[StageLog.formatVariable]
+    var logFormat: StageLog.Format =
+        ProcessInfo.processInfo.environment[StageLog.formatVariable]
         .flatMap(StageLog.Format.init(rawValue:)) ?? .text
 
     func load() throws(EngineError) -> PipelineConfig {
@@ -49,13 +52,16 @@ func engineExit(_ error: any Error, format: StageLog.Format = .text) -> ExitCode
     let message = String(describing: error)
     switch format {
     case .text:
-        FileHandle.standardError.write(Data(message.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { "bespoke: " + $0 }.joined(separator: "\n").utf8 + [0x0A]))
+        FileHandle.standardError.write(
+            Data(
+                message.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { "bespoke: " + $0 }.joined(separator: "\n").utf8 + [0x0A]))
     case .json:
-        let line = Pipeline.CanonicalJSON.string(.object([
-            ("ts", .string(Timestamp.now())), ("level", "error"), ("msg", .string(message)),
-            ("exit_code", .number(JSONNumber(Int(status)))),
-        ]))
+        let line = Pipeline.CanonicalJSON.string(
+            .object([
+                ("ts", .string(Timestamp.now())), ("level", "error"), ("msg", .string(message)),
+                ("exit_code", .number(JSONNumber(Int(status)))),
+            ]))
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
     return ExitCode(status)

@@ -35,7 +35,7 @@ struct ExportCommand: ParsableCommand {
             var exporter = TextExporter(format: format == .csv ? .csv : .jsonl)
             let schema = try reader.read(columns: names, rowGroups: []).schema
             try sink.write(exporter.header(schema))
-            for g in 0 ..< reader.rowGroupCount {
+            for g in 0..<reader.rowGroupCount {
                 let frame = try reader.readRowGroup(g, columns: names)
                 try sink.write(exporter.rows(frame))
             }
@@ -60,7 +60,7 @@ struct TextExporter {
         var out = ""
         out.reserveCapacity(frame.rowCount * 16 * max(1, frame.columns.count))
         let keys = frame.schema.names.map { ValueFormatter.jsonString($0) + ":" }
-        for row in 0 ..< frame.rowCount {
+        for row in 0..<frame.rowCount {
             switch format {
             case .csv:
                 for (i, column) in frame.columns.enumerated() {
@@ -100,7 +100,9 @@ final class OutputSink {
     static func open(_ path: String?) throws -> OutputSink {
         guard let path else { return OutputSink(.stdout) }
         if path.hasSuffix(".gz") { return OutputSink(.gzip(try GzipFileWriter(path: path))) }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             throw OutputError.cannotCreate(path: path)
         }
         return OutputSink(.file(handle))
@@ -112,7 +114,9 @@ final class OutputSink {
         case .stdout: FileHandle.standardOutput.write(Data(bytes))
         case .file(let h): try h.write(contentsOf: Data(bytes))
         case .gzip(let g):
-            let result: Result<Void, CodecError> = bytes.withUnsafeBytes { b in Result { () throws(CodecError) in try g.write(b) } }
+            let result: Result<Void, CodecError> = bytes.withUnsafeBytes { b in
+                Result { () throws(CodecError) in try g.write(b) }
+            }
             try result.get()
         }
     }

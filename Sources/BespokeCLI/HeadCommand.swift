@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Frame
 import Parquet
 
@@ -36,7 +37,7 @@ struct HeadCommand: ParsableCommand {
             }
             let schema = try reader.read(columns: names, rowGroups: []).schema
             let frame = try Frame.concatenate(frames, schema: schema)
-            print(Self.render(frame.slice(0 ..< min(n, frame.rowCount))))
+            print(Self.render(frame.slice(0..<min(n, frame.rowCount))))
             if reader.rowCount > n { print("(\(n) of \(reader.rowCount) rows)") }
         } catch {
             throw fail(error)
@@ -49,15 +50,17 @@ struct HeadCommand: ParsableCommand {
 
     /// Column names over their values; NULL for nulls, long strings clipped, numbers right-aligned.
     static func render(_ frame: Frame) -> String {
-        let numeric: Set<Int> = Set(frame.schema.fields.enumerated().compactMap { i, f in
-            [.int32, .int64, .double].contains(f.type) ? i : nil
-        })
+        let numeric: Set<Int> = Set(
+            frame.schema.fields.enumerated().compactMap { i, f in
+                [.int32, .int64, .double].contains(f.type) ? i : nil
+            })
         var table = TextTable(frame.schema.names, rightAligned: numeric)
-        for row in 0 ..< frame.rowCount {
-            table.append(frame.columns.map { InspectCommand.clip(ValueFormatter.text($0, row).map(TextTable.oneLine) ?? "NULL", to: 40) })
+        for row in 0..<frame.rowCount {
+            table.append(
+                frame.columns.map {
+                    InspectCommand.clip(ValueFormatter.text($0, row).map(TextTable.oneLine) ?? "NULL", to: 40)
+                })
         }
         return table.render()
     }
 }
-
-import Foundation

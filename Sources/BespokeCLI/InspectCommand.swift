@@ -36,18 +36,28 @@ struct InspectCommand: ParsableCommand {
         out.append("schema")
         var schema = TextTable(["column", "physical", "logical", "repetition", "reads as"])
         for c in s.schema {
-            schema.append([c.name, c.physicalType, c.logicalType ?? "-", c.repetition, c.type ?? "unsupported: \(c.unsupported ?? "")"])
+            schema.append([
+                c.name, c.physicalType, c.logicalType ?? "-", c.repetition,
+                c.type ?? "unsupported: \(c.unsupported ?? "")",
+            ])
         }
         out.append(schema.render(indent: "  "))
         for g in s.rowGroups {
             out.append("")
-            out.append("row group \(g.index): \(g.rows) rows, \(g.compressedBytes) bytes compressed, \(g.uncompressedBytes) uncompressed")
-            var t = TextTable(["column", "codec", "encodings", "values", "compressed", "uncompressed", "nulls", "NaNs", "min", "max"],
-                              rightAligned: [3, 4, 5, 6, 7])
+            out.append(
+                "row group \(g.index): \(g.rows) rows, \(g.compressedBytes) bytes compressed, \(g.uncompressedBytes) uncompressed"
+            )
+            var t = TextTable(
+                [
+                    "column", "codec", "encodings", "values", "compressed", "uncompressed", "nulls", "NaNs", "min",
+                    "max",
+                ],
+                rightAligned: [3, 4, 5, 6, 7])
             for c in g.columns {
                 t.append([
                     c.column, c.codec, c.encodings.joined(separator: ","), String(c.values), String(c.compressedBytes),
-                    String(c.uncompressedBytes), c.nullCount.map(String.init) ?? "-", c.nanCount.map(String.init) ?? "-",
+                    String(c.uncompressedBytes), c.nullCount.map(String.init) ?? "-",
+                    c.nanCount.map(String.init) ?? "-",
                     Self.clip(c.min ?? "-"), Self.clip(c.max ?? "-"),
                 ])
             }

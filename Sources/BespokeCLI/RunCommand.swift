@@ -43,10 +43,12 @@ struct RunCommand: ParsableCommand {
             let here = (ChildProcess.currentExecutable as NSString).deletingLastPathComponent
             let driver = RunDriver(
                 config: config, folder: folder, log: log,
-                options: .init(from: from, only: only.flatMap { $0.split(separator: ",").map(String.init) },
-                               force: force, keepGoing: keepGoing, dryRun: dryRun),
-                launcher: .init(bespoke: ChildProcess.currentExecutable, searchDirectories: [here],
-                                pipelineArgument: pipeline.pipeline))
+                options: .init(
+                    from: from, only: only.flatMap { $0.split(separator: ",").map(String.init) },
+                    force: force, keepGoing: keepGoing, dryRun: dryRun),
+                launcher: .init(
+                    bespoke: ChildProcess.currentExecutable, searchDirectories: [here],
+                    pipelineArgument: pipeline.pipeline))
             let summary = try driver.run()
             if !summary.succeeded { throw ExitCode(Self.exitStatus(summary)) }
         } catch {
@@ -58,7 +60,7 @@ struct RunCommand: ParsableCommand {
     /// agree on one sysexits code, so cron can tell them apart; 1 otherwise.
     static func exitStatus(_ summary: RunDriver.Summary) -> Int32 {
         let codes = Set(summary.failed.map(\.exitStatus))
-        if codes.count == 1, let code = codes.first, (64 ... 78).contains(code) { return code }
+        if codes.count == 1, let code = codes.first, (64...78).contains(code) { return code }
         return SysexitCode.stageFailed.rawValue
     }
 }

@@ -87,12 +87,15 @@ public enum StageProgram {
         }
     }
 
-    static func run(_ arguments: StageArguments, stage: String, config: PipelineConfig,
-                    implementation: (any StageImplementation)?) throws {
+    static func run(
+        _ arguments: StageArguments, stage: String, config: PipelineConfig,
+        implementation: (any StageImplementation)?
+    ) throws {
         let folder = try arguments.runOption.folder(config)
         let log = StageLog(format: arguments.pipeline.logFormat, run: folder.id)
-        let runner = StageRunner(config: config, folder: folder, log: log,
-                                 options: .init(force: arguments.force, recomputeCorrupt: arguments.recomputeCorrupt))
+        let runner = StageRunner(
+            config: config, folder: folder, log: log,
+            options: .init(force: arguments.force, recomputeCorrupt: arguments.recomputeCorrupt))
         _ = try runner.run(stage: stage, implementation: implementation)
     }
 
@@ -101,9 +104,12 @@ public enum StageProgram {
         let here = (ChildProcess.currentExecutable as NSString).deletingLastPathComponent
         let env = ProcessInfo.processInfo.environment
         let local = here + "/" + kind.executableName
-        guard let exe = access(local, X_OK) == 0 ? local : ChildProcess.lookup(kind.executableName, path: env["PATH"] ?? "")
+        guard
+            let exe = access(local, X_OK) == 0
+                ? local : ChildProcess.lookup(kind.executableName, path: env["PATH"] ?? "")
         else {
-            throw EngineError.executableNotFound(stage: kind.name, executable: kind.executableName, searched: [here, "PATH"])
+            throw EngineError.executableNotFound(
+                stage: kind.name, executable: kind.executableName, searched: [here, "PATH"])
         }
         // Everything after the subcommand name is passed through.
         let rest = Array(arguments.drop { $0 != "stage" }.dropFirst())

@@ -13,8 +13,9 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         do {
             let config = try PipelineValidator(registry: EngineRegistry.kinds).load(path: file)
-            printOut("\(file): valid (version \(config.version), \(config.sources.count) sources, "
-                + "\(config.stages.count) stages)")
+            printOut(
+                "\(file): valid (version \(config.version), \(config.sources.count) sources, "
+                    + "\(config.stages.count) stages)")
         } catch {
             throw engineExit(EngineError.pipeline(error))
         }

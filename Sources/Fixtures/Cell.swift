@@ -1,4 +1,5 @@
 import Frame
+
 /// One field of a generated row, before it is encoded as CSV, JSON or a Parquet value.
 ///
 /// `raw` carries bytes that are written as they are — the unparsable numbers and dates and the invalid

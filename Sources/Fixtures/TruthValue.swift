@@ -1,4 +1,5 @@
 import Frame
+
 #if canImport(Glibc)
     import Glibc
 #endif

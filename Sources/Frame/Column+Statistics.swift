@@ -13,7 +13,7 @@ public enum Statistics {
         guard let a else { return 0 }
         if n < 8 {
             var res = 0.0
-            for i in 0 ..< n { res += a[i] }
+            for i in 0..<n { res += a[i] }
             return res
         }
         if n <= 128 {
@@ -142,7 +142,7 @@ extension Column {
     /// The count of missing rows (nulls, and NaN in a double column).
     public var missingCount: Int {
         var n = 0
-        for i in 0 ..< count where isMissing(i) { n += 1 }
+        for i in 0..<count where isMissing(i) { n += 1 }
         return n
     }
 
@@ -162,7 +162,7 @@ extension Column {
         let n = rows?.count ?? count
         var filled = [Double](repeating: 0, count: n)
         var missing: [Bool]? = nil
-        for k in 0 ..< n {
+        for k in 0..<n {
             let i = rows?[k] ?? k
             if isMissing(i) {
                 if missing == nil { missing = [Bool](repeating: false, count: n) }
@@ -185,7 +185,7 @@ extension Column {
         // Distinct (group, value) pairs over the rows taken into account.
         var rows: [Int] = []
         rows.reserveCapacity(count)
-        for i in 0 ..< count where groups[i] >= 0 && !isMissing(i) && (include?[i] ?? true) { rows.append(i) }
+        for i in 0..<count where groups[i] >= 0 && !isMissing(i) && (include?[i] ?? true) { rows.append(i) }
         let pairs = try! Frame(
             schema: Schema([Field("group", .int64, nullable: false), Field("value", type)]),
             columns: [Column(.int64(rows.map { Int64(groups[$0]) })), gather(rows)])

@@ -83,7 +83,7 @@ extension Column: Equatable {
         let vb = b.validity ?? [Bool](repeating: true, count: b.count)
         guard va == vb else { return false }
         func same<T>(_ x: [T], _ y: [T], _ eq: (T, T) -> Bool) -> Bool {
-            for i in 0 ..< x.count where va[i] && !eq(x[i], y[i]) { return false }
+            for i in 0..<x.count where va[i] && !eq(x[i], y[i]) { return false }
             return true
         }
         switch (a.values, b.values) {
@@ -92,7 +92,7 @@ extension Column: Equatable {
         case (.double(let x), .double(let y)): return same(x, y) { $0.bitPattern == $1.bitPattern }
         case (.bool(let x), .bool(let y)): return same(x, y, ==)
         case (.string(let x), .string(let y)):
-            for i in 0 ..< x.count where va[i] {
+            for i in 0..<x.count where va[i] {
                 if !x.bytes[x.range(i)].elementsEqual(y.bytes[y.range(i)]) { return false }
             }
             return true
@@ -113,8 +113,8 @@ extension ColumnValues {
         case .bool(let v): return .bool(Array(v[range]))
         case .string(let s):
             let base = s.offsets[range.lowerBound]
-            let offsets = s.offsets[range.lowerBound ... range.upperBound].map { $0 - base }
-            let bytes = Array(s.bytes[base ..< s.offsets[range.upperBound]])
+            let offsets = s.offsets[range.lowerBound...range.upperBound].map { $0 - base }
+            let bytes = Array(s.bytes[base..<s.offsets[range.upperBound]])
             return .string(StringArray(offsets: offsets, bytes: bytes))
         }
     }

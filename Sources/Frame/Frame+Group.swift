@@ -23,7 +23,7 @@ public struct RowGroups: Sendable, Equatable {
     public func members(including include: [Bool]? = nil) -> (offsets: [Int], rows: [Int]) {
         var offsets = [Int](repeating: 0, count: count + 1)
         for (r, g) in ids.enumerated() where g >= 0 && (include?[r] ?? true) { offsets[Int(g) + 1] += 1 }
-        for g in 0 ..< count { offsets[g + 1] += offsets[g] }
+        for g in 0..<count { offsets[g + 1] += offsets[g] }
         var cursor = offsets
         var rows = [Int](repeating: 0, count: offsets[count])
         for (r, g) in ids.enumerated() where g >= 0 && (include?[r] ?? true) {
@@ -63,7 +63,7 @@ extension Frame {
             for k in keys {
                 guard let validity = columns[k].validity else { continue }
                 if excluded == nil { excluded = [Bool](repeating: false, count: n) }
-                for i in 0 ..< n where !validity[i] { excluded![i] = true }
+                for i in 0..<n where !validity[i] { excluded![i] = true }
             }
         }
         // Open addressing, linear probing; each slot packs the hash's top 32 bits with group + 1.
@@ -75,7 +75,7 @@ extension Frame {
         var firstRows: [Int] = []
         table.withUnsafeMutableBufferPointer { slots in
             hashes.withUnsafeBufferPointer { h in
-                for i in 0 ..< n {
+                for i in 0..<n {
                     if let excluded, excluded[i] { continue }
                     let hash = h[i]
                     let tag = hash & 0xFFFF_FFFF_0000_0000

@@ -83,7 +83,7 @@ extension Column {
             s.offsets.withUnsafeBufferPointer { o in
                 s.bytes.withUnsafeBytes { bytes in
                     for i in rows {
-                        let r = o[i] ..< o[i + 1]
+                        let r = o[i]..<o[i + 1]
                         mix(i, StableHash.bytes(UnsafeRawBufferPointer(rebasing: bytes[r])))
                     }
                 }

@@ -45,11 +45,11 @@ extension Frame {
     public func sortedRowIndices(by keys: [SortKey]) throws(FrameError) -> [Int] {
         let cols = try columnIndices(keys.map(\.column)).map { columns[$0] }
         let directions = keys.map(\.descending)
-        var order = Array(0 ..< rowCount)
+        var order = Array(0..<rowCount)
         // Single numeric key without nulls: sort (value, row) pairs, much faster than the comparator.
         if cols.count == 1, cols[0].validity == nil, case .int64(let v) = cols[0].values {
             let d = directions[0]
-            var pairs = (0 ..< rowCount).map { (v[$0], $0) }
+            var pairs = (0..<rowCount).map { (v[$0], $0) }
             pairs.sort { a, b in a.0 != b.0 ? (d ? a.0 > b.0 : a.0 < b.0) : a.1 < b.1 }
             return pairs.map(\.1)
         }

@@ -10,17 +10,17 @@ enum ParallelWork {
     static func forEachRange(count: Int, minimumPerThread: Int = 1 << 16, _ body: @Sendable (Range<Int>) -> Void) {
         let workers = min(threads, max(1, count / minimumPerThread))
         if workers <= 1 {
-            body(0 ..< count)
+            body(0..<count)
             return
         }
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            body(count * w / workers ..< count * (w + 1) / workers)
+            body(count * w / workers..<count * (w + 1) / workers)
         }
     }
 
     /// `transform(i)` for every `i` in `0 ..< count`, computed by up to `threads` workers.
     static func map<T: Sendable>(count: Int, parallel: Bool = true, _ transform: @Sendable (Int) -> T) -> [T] {
-        if count <= 1 || threads == 1 || !parallel { return (0 ..< count).map(transform) }
+        if count <= 1 || threads == 1 || !parallel { return (0..<count).map(transform) }
         let slots = ResultSlots<T>(count: count)
         let next = Atomic(0)
         DispatchQueue.concurrentPerform(iterations: min(threads, count)) { _ in

@@ -9,12 +9,16 @@ extension StringArray {
         var out = StringArray()
         out.reserve(strings: count, bytes: bytes.count)
         bytes.withUnsafeBufferPointer { b in
-            for i in 0 ..< count {
+            for i in 0..<count {
                 var r = range(i)
                 if !b[r].contains(where: { $0 >= 0x80 }) {
                     if trim {
-                        while r.lowerBound < r.upperBound, Self.isASCIISpace(b[r.lowerBound]) { r = r.lowerBound + 1 ..< r.upperBound }
-                        while r.lowerBound < r.upperBound, Self.isASCIISpace(b[r.upperBound - 1]) { r = r.lowerBound ..< r.upperBound - 1 }
+                        while r.lowerBound < r.upperBound, Self.isASCIISpace(b[r.lowerBound]) {
+                            r = r.lowerBound + 1..<r.upperBound
+                        }
+                        while r.lowerBound < r.upperBound, Self.isASCIISpace(b[r.upperBound - 1]) {
+                            r = r.lowerBound..<r.upperBound - 1
+                        }
                     }
                     if casefold {
                         out.append(utf8: b[r].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })

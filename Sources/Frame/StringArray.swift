@@ -43,7 +43,7 @@ public struct StringArray: Sendable, Hashable {
     }
 
     /// The byte range of string `i` within `bytes`.
-    @inlinable public func range(_ i: Int) -> Range<Int> { offsets[i] ..< offsets[i + 1] }
+    @inlinable public func range(_ i: Int) -> Range<Int> { offsets[i]..<offsets[i + 1] }
 
     public subscript(i: Int) -> String {
         let r = range(i)

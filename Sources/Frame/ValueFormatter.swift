@@ -42,7 +42,8 @@ public enum ValueFormatter {
     /// A CSV field: quoted when it holds the delimiter, a quote, CR or LF, or edge spaces.
     public static func csvField(_ text: String, delimiter: Character = ",") -> String {
         // Scalars, not Characters: "\r\n" is one Character and would match neither alone.
-        let needsQuotes = text.contains(delimiter)
+        let needsQuotes =
+            text.contains(delimiter)
             || text.unicodeScalars.contains { $0 == "\"" || $0 == "\n" || $0 == "\r" }
             || text.first == " " || text.last == " "
         guard needsQuotes else { return text }

@@ -7,7 +7,7 @@ extension Array where Element: BitwiseCopyable {
     ) throws(E) -> [Element] {
         var failure: E?
         let array = [Element](unsafeUninitializedCapacity: count) { buffer, initializedCount in
-            let storage = UnsafeMutableBufferPointer(rebasing: buffer[0 ..< count])
+            let storage = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
             do throws(E) {
                 try initialize(storage)
                 initializedCount = count
@@ -23,7 +23,8 @@ extension Array where Element: BitwiseCopyable {
     /// `init(unsafeUninitializedCapacity:initializingWith:)` with a typed error: `initialize`
     /// writes a prefix of the buffer and returns its length.
     init<E: Error>(
-        typedUnsafeUninitializedCapacity capacity: Int, initializingWith initialize: (UnsafeMutableBufferPointer<Element>) throws(E) -> Int
+        typedUnsafeUninitializedCapacity capacity: Int,
+        initializingWith initialize: (UnsafeMutableBufferPointer<Element>) throws(E) -> Int
     ) throws(E) {
         var failure: E?
         self.init(unsafeUninitializedCapacity: capacity) { buffer, initializedCount in

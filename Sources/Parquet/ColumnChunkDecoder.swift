@@ -2,7 +2,7 @@ import Frame
 import Gzip
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Decodes the chunks of one column — their dictionary and data pages — into one Frame column.
@@ -15,12 +15,13 @@ import Glibc
 final class ColumnChunkDecoder {
     /// The most an uncompressed page may exceed its compressed size, per codec, plus slack.
     static func maxUncompressed(compressed: Int, codec: CompressionCodec) -> Int {
-        let ratio = switch codec {
-        case .uncompressed: 1
-        case .gzip: 1032  // deflate cannot expand more than ~1032:1
-        case .snappy: 64
-        default: 1 << 16  // zstd's RLE blocks reach very high ratios
-        }
+        let ratio =
+            switch codec {
+            case .uncompressed: 1
+            case .gzip: 1032  // deflate cannot expand more than ~1032:1
+            case .snappy: 64
+            default: 1 << 16  // zstd's RLE blocks reach very high ratios
+            }
         return compressed.multipliedReportingOverflow(by: ratio).partialValue + (codec == .uncompressed ? 0 : 1 << 16)
     }
 
@@ -88,7 +89,9 @@ final class ColumnChunkDecoder {
                 let fetched = try chunk.fetch()
                 if chunk.values == 0 { continue }
                 try fetched.bytes.withTypedBytes { (buf) throws(ParquetError) in
-                    try decodeChunk(buf, chunkOffset: fetched.offset, expectedValues: chunk.values, codec: fetched.codec, location: chunk.location)
+                    try decodeChunk(
+                        buf, chunkOffset: fetched.offset, expectedValues: chunk.values, codec: fetched.codec,
+                        location: chunk.location)
                 }
             }
         }
@@ -151,19 +154,21 @@ final class ColumnChunkDecoder {
 
     /// Decodes `expectedValues` values from `chunk`, whose first byte sits at file offset `chunkOffset`.
     private func decodeChunk(
-        _ buf: UnsafeRawBufferPointer, chunkOffset: Int, expectedValues: Int, codec: CompressionCodec, location: ParquetLocation
+        _ buf: UnsafeRawBufferPointer, chunkOffset: Int, expectedValues: Int, codec: CompressionCodec,
+        location: ParquetLocation
     ) throws(ParquetError) {
         dictionaryCount = nil
         var position = 0
         var decoded = 0
         var sawData = false
         // A REQUIRED PLAIN page of fixed-width values is exactly the values: it can be inflated in place.
-        let inPlaceWidth: Int? = switch leaf.physical {
-        case _ where leaf.optional || codec == .uncompressed: nil
-        case .int32: 4
-        case .int64, .double: 8
-        default: nil
-        }
+        let inPlaceWidth: Int? =
+            switch leaf.physical {
+            case _ where leaf.optional || codec == .uncompressed: nil
+            case .int32: 4
+            case .int64, .double: 8
+            default: nil
+            }
         while decoded < expectedValues {
             var loc = location
             loc.pageOffset = chunkOffset + position
@@ -179,12 +184,17 @@ final class ColumnChunkDecoder {
             let compressed = Int(header.compressedPageSize)
             let uncompressed = Int(header.uncompressedPageSize)
             guard compressed >= 0, uncompressed >= 0 else {
-                throw .corruptData(loc, detail: "negative page size (compressed \(compressed), uncompressed \(uncompressed))")
+                throw .corruptData(
+                    loc, detail: "negative page size (compressed \(compressed), uncompressed \(uncompressed))")
             }
             guard compressed <= buf.count - bodyStart else {
-                throw .corruptData(loc, detail: "page body of \(compressed) bytes runs past the chunk's end (\(buf.count - bodyStart) bytes left)")
+                throw .corruptData(
+                    loc,
+                    detail:
+                        "page body of \(compressed) bytes runs past the chunk's end (\(buf.count - bodyStart) bytes left)"
+                )
             }
-            let body = UnsafeRawBufferPointer(rebasing: buf[bodyStart ..< bodyStart + compressed])
+            let body = UnsafeRawBufferPointer(rebasing: buf[bodyStart..<bodyStart + compressed])
             position = bodyStart + compressed
             do throws(PageDecodeError) {
                 switch PageType(rawValue: header.type) {
@@ -199,7 +209,8 @@ final class ColumnChunkDecoder {
                     guard let h = header.dataPage else { throw .invalid("DATA_PAGE without its data_page_header") }
                     let n = try pageValueCount(h.numValues, decoded: decoded, expected: expectedValues)
                     if let width = inPlaceWidth, h.encoding == Encoding.plain.rawValue, uncompressed == n * width {
-                        let target = UnsafeMutableRawBufferPointer(start: values! + written * width, count: uncompressed)
+                        let target = UnsafeMutableRawBufferPointer(
+                            start: values! + written * width, count: uncompressed)
                         try decompress(body, uncompressed: uncompressed, codec: codec, into: target)
                     } else {
                         let data = try decompress(body, uncompressed: uncompressed, codec: codec)
@@ -238,7 +249,9 @@ final class ColumnChunkDecoder {
     // MARK: Decompression
 
     /// Decompresses a page body into `pageScratch`, checking the declared size against the codec's bounds.
-    private func decompress(_ body: UnsafeRawBufferPointer, uncompressed: Int, codec: CompressionCodec) throws(PageDecodeError) -> UnsafeRawBufferPointer {
+    private func decompress(_ body: UnsafeRawBufferPointer, uncompressed: Int, codec: CompressionCodec)
+        throws(PageDecodeError) -> UnsafeRawBufferPointer
+    {
         if codec == .uncompressed {
             guard uncompressed == body.count else {
                 throw .invalid("UNCOMPRESSED page declares \(uncompressed) bytes but stores \(body.count)")
@@ -253,20 +266,26 @@ final class ColumnChunkDecoder {
 
     /// Decompresses a page body into `target`, which holds exactly the `uncompressed` bytes declared.
     private func decompress(
-        _ body: UnsafeRawBufferPointer, uncompressed: Int, codec: CompressionCodec, into target: UnsafeMutableRawBufferPointer
+        _ body: UnsafeRawBufferPointer, uncompressed: Int, codec: CompressionCodec,
+        into target: UnsafeMutableRawBufferPointer
     ) throws(PageDecodeError) {
         try checkSize(body, uncompressed: uncompressed, codec: codec)
         try inflate(body, codec: codec, into: target)
     }
 
-    private func checkSize(_ body: UnsafeRawBufferPointer, uncompressed: Int, codec: CompressionCodec) throws(PageDecodeError) {
+    private func checkSize(_ body: UnsafeRawBufferPointer, uncompressed: Int, codec: CompressionCodec)
+        throws(PageDecodeError)
+    {
         let limit = Self.maxUncompressed(compressed: body.count, codec: codec)
         guard uncompressed <= limit else {
-            throw .invalid("page declares \(uncompressed) uncompressed bytes, more than \(codec) can produce from \(body.count)")
+            throw .invalid(
+                "page declares \(uncompressed) uncompressed bytes, more than \(codec) can produce from \(body.count)")
         }
     }
 
-    private func inflate(_ body: UnsafeRawBufferPointer, codec: CompressionCodec, into target: UnsafeMutableRawBufferPointer) throws(PageDecodeError) {
+    private func inflate(
+        _ body: UnsafeRawBufferPointer, codec: CompressionCodec, into target: UnsafeMutableRawBufferPointer
+    ) throws(PageDecodeError) {
         do throws(CodecError) {
             switch codec {
             case .gzip: try decompressor.decompress(body, into: target)
@@ -281,7 +300,9 @@ final class ColumnChunkDecoder {
 
     // MARK: Pages
 
-    private func decodeDataPageV1(_ data: UnsafeRawBufferPointer, count: Int, header: DataPageHeader) throws(PageDecodeError) {
+    private func decodeDataPageV1(_ data: UnsafeRawBufferPointer, count: Int, header: DataPageHeader)
+        throws(PageDecodeError)
+    {
         var values = data
         var present = count
         if leaf.optional {
@@ -293,7 +314,7 @@ final class ColumnChunkDecoder {
             guard length <= data.count - 4 else {
                 throw .invalid("definition levels of \(length) bytes run past the page's \(data.count - 4)")
             }
-            present = try decodeLevels(UnsafeRawBufferPointer(rebasing: data[4 ..< 4 + length]), count: count)
+            present = try decodeLevels(UnsafeRawBufferPointer(rebasing: data[4..<4 + length]), count: count)
             values = UnsafeRawBufferPointer(rebasing: data[(4 + length)...])
         }
         try decodeValues(values, count: count, present: present, encoding: header.encoding)
@@ -303,12 +324,14 @@ final class ColumnChunkDecoder {
         _ body: UnsafeRawBufferPointer, uncompressed: Int, count: Int, header: DataPageHeaderV2, codec: CompressionCodec
     ) throws(PageDecodeError) {
         let repLength = Int(header.repetitionLevelsByteLength), defLength = Int(header.definitionLevelsByteLength)
-        guard repLength >= 0, defLength >= 0, repLength + defLength <= body.count, repLength + defLength <= uncompressed else {
+        guard repLength >= 0, defLength >= 0, repLength + defLength <= body.count, repLength + defLength <= uncompressed
+        else {
             throw .invalid("level lengths \(repLength) + \(defLength) exceed the page's \(body.count) bytes")
         }
         var present = count
         if leaf.optional {
-            present = try decodeLevels(UnsafeRawBufferPointer(rebasing: body[repLength ..< repLength + defLength]), count: count)
+            present = try decodeLevels(
+                UnsafeRawBufferPointer(rebasing: body[repLength..<repLength + defLength]), count: count)
             guard count - present == Int(header.numNulls) else {
                 throw .invalid("DATA_PAGE_V2 declares \(header.numNulls) nulls but its levels hold \(count - present)")
             }
@@ -338,12 +361,16 @@ final class ColumnChunkDecoder {
     }
 
     /// Writes the page's `count` slots, of which `present` are not null, decoding per `encoding`.
-    private func decodeValues(_ data: UnsafeRawBufferPointer, count: Int, present: Int, encoding: Int32) throws(PageDecodeError) {
+    private func decodeValues(_ data: UnsafeRawBufferPointer, count: Int, present: Int, encoding: Int32)
+        throws(PageDecodeError)
+    {
         switch Encoding(rawValue: encoding) {
         case .plain:
             try decodePlain(data, count: count, present: present)
         case .plainDictionary, .rleDictionary:
-            guard let dictCount = dictionaryCount else { throw .invalid("dictionary-encoded page without a dictionary page") }
+            guard let dictCount = dictionaryCount else {
+                throw .invalid("dictionary-encoded page without a dictionary page")
+            }
             guard data.count >= 1 else { throw .truncated("dictionary index bit width") }
             let width = Int(data[0])
             guard width <= 32 else { throw .invalid("dictionary index bit width \(width) is above 32") }
@@ -359,7 +386,7 @@ final class ColumnChunkDecoder {
             let length = Int(data.loadUnaligned(as: UInt32.self).littleEndian)
             guard length <= data.count - 4 else { throw .invalid("RLE booleans of \(length) bytes run past the page") }
             let decoded = indexScratch.reserve(present, of: UInt32.self)
-            var decoder = RLEHybridDecoder(UnsafeRawBufferPointer(rebasing: data[4 ..< 4 + length]), bitWidth: 1)
+            var decoder = RLEHybridDecoder(UnsafeRawBufferPointer(rebasing: data[4..<4 + length]), bitWidth: 1)
             try decoder.decode(into: decoded)
             scatter(count: count, present: present, zero: false) { decoded[$0] != 0 }
         default:
@@ -374,7 +401,7 @@ final class ColumnChunkDecoder {
         if present < count {
             let flags = validity! + written
             var k = 0
-            for i in 0 ..< count {
+            for i in 0..<count {
                 if flags[i] {
                     (out + i).initialize(to: next(k))
                     k += 1
@@ -383,14 +410,15 @@ final class ColumnChunkDecoder {
                 }
             }
         } else {
-            for k in 0 ..< count { (out + k).initialize(to: next(k)) }
+            for k in 0..<count { (out + k).initialize(to: next(k)) }
         }
     }
 
     private func decodePlain(_ data: UnsafeRawBufferPointer, count: Int, present: Int) throws(PageDecodeError) {
         func need(_ bytes: Int) throws(PageDecodeError) {
             guard data.count >= bytes else {
-                throw .truncated("PLAIN values: \(present) \(leaf.physical) values need \(bytes) bytes, the page has \(data.count)")
+                throw .truncated(
+                    "PLAIN values: \(present) \(leaf.physical) values need \(bytes) bytes, the page has \(data.count)")
             }
         }
         switch leaf.physical {
@@ -406,7 +434,9 @@ final class ColumnChunkDecoder {
         case .float:
             try need(present * 4)
             scatter(count: count, present: present, zero: 0.0) {
-                Double(Float(bitPattern: UInt32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))))
+                Double(
+                    Float(bitPattern: UInt32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
+                )
             }
         case .int96:
             try need(present * 12)
@@ -420,7 +450,7 @@ final class ColumnChunkDecoder {
             let stored = try Self.splitByteArrays(
                 data, count: count, validity: hasNulls ? validity! + written : nil,
                 offsets: offsets! + written + 1, base: bytes.count, into: strings.baseAddress!)
-            appendBytes(UnsafeRawBufferPointer(rebasing: strings[0 ..< stored]))
+            appendBytes(UnsafeRawBufferPointer(rebasing: strings[0..<stored]))
         case .fixedLenByteArray:
             throw .unsupported("FIXED_LEN_BYTE_ARRAY values")
         }
@@ -431,7 +461,9 @@ final class ColumnChunkDecoder {
         guard count > 0 else { return }
         let width = MemoryLayout<T>.size
         if present < count {
-            scatter(count: count, present: present, zero: Self.zero(T.self)) { data.loadUnaligned(fromByteOffset: $0 * width, as: T.self) }
+            scatter(count: count, present: present, zero: Self.zero(T.self)) {
+                data.loadUnaligned(fromByteOffset: $0 * width, as: T.self)
+            }
         } else {
             memcpy(values! + written * width, data.baseAddress!, count * width)
         }
@@ -439,7 +471,8 @@ final class ColumnChunkDecoder {
 
     private static func zero<T: BitwiseCopyable>(_: T.Type) -> T {
         withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { p in
-            UnsafeMutableRawPointer(p.baseAddress!).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<T>.size)
+            UnsafeMutableRawPointer(p.baseAddress!).initializeMemory(
+                as: UInt8.self, repeating: 0, count: MemoryLayout<T>.size)
             return p[0]
         }
     }
@@ -463,7 +496,7 @@ final class ColumnChunkDecoder {
     ) throws(PageDecodeError) -> Int {
         var p = 0
         var stored = 0
-        for i in 0 ..< count {
+        for i in 0..<count {
             if let validity, !validity[i] {
                 (offsets + i).initialize(to: base + stored)
                 continue
@@ -476,7 +509,8 @@ final class ColumnChunkDecoder {
             }
             if length <= copySlack && data.count - p >= copySlack {
                 // Short strings, the common case: one 16-byte move, within both buffers' bounds.
-                (strings + stored).storeBytes(of: data.loadUnaligned(fromByteOffset: p, as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                (strings + stored).storeBytes(
+                    of: data.loadUnaligned(fromByteOffset: p, as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
             } else if length > 0 {
                 memcpy(strings + stored, data.baseAddress! + p, length)
             }
@@ -505,34 +539,48 @@ final class ColumnChunkDecoder {
             throw .invalid("dictionary declares \(count) entries in \(data.count) bytes")
         }
         func need(_ bytes: Int) throws(PageDecodeError) {
-            guard data.count >= bytes else { throw .truncated("dictionary: \(count) entries need \(bytes) bytes, the page has \(data.count)") }
+            guard data.count >= bytes else {
+                throw .truncated("dictionary: \(count) entries need \(bytes) bytes, the page has \(data.count)")
+            }
         }
         switch leaf.physical {
         case .int32:
             try need(count * 4)
-            dictInts32 = (0 ..< count).map { Int32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) }
+            dictInts32 = (0..<count).map {
+                Int32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self))
+            }
         case .int64:
             try need(count * 8)
-            dictInts64 = (0 ..< count).map { Int64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
+            dictInts64 = (0..<count).map {
+                Int64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))
+            }
         case .int96:
             try need(count * 12)
-            dictInts64 = (0 ..< count).map { Self.int96Timestamp(data, at: 12 * $0) }
+            dictInts64 = (0..<count).map { Self.int96Timestamp(data, at: 12 * $0) }
         case .double:
             try need(count * 8)
-            dictDoubles = (0 ..< count).map { Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
+            dictDoubles = (0..<count).map {
+                Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)))
+            }
         case .float:
             try need(count * 4)
-            dictDoubles = (0 ..< count).map { Double(Float(bitPattern: UInt32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))) }
+            dictDoubles = (0..<count).map {
+                Double(
+                    Float(bitPattern: UInt32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
+                )
+            }
         case .boolean:
             try need((count + 7) / 8)
-            dictBools = (0 ..< count).map { (data[$0 >> 3] >> UInt8($0 & 7)) & 1 == 1 }
+            dictBools = (0..<count).map { (data[$0 >> 3] >> UInt8($0 & 7)) & 1 == 1 }
         case .byteArray:
             var stored = 0
             let entryOffsets = try [Int].writtenInPlace(count: count + 1) { (out) throws(PageDecodeError) in
                 out[0] = 0
-                dictBytes = try [UInt8](typedUnsafeUninitializedCapacity: data.count + Self.copySlack) { (strings) throws(PageDecodeError) in
+                dictBytes = try [UInt8](typedUnsafeUninitializedCapacity: data.count + Self.copySlack) {
+                    (strings) throws(PageDecodeError) in
                     stored = try Self.splitByteArrays(
-                        data, count: count, validity: nil, offsets: out.baseAddress! + 1, base: 0, into: strings.baseAddress!)
+                        data, count: count, validity: nil, offsets: out.baseAddress! + 1, base: 0,
+                        into: strings.baseAddress!)
                     return stored
                 }
             }
@@ -547,13 +595,21 @@ final class ColumnChunkDecoder {
     private func gatherDictionary(_ indices: UnsafeBufferPointer<UInt32>, count: Int, present: Int) {
         switch leaf.physical {
         case .int32:
-            dictInts32.withUnsafeBufferPointer { d in scatter(count: count, present: present, zero: Int32(0)) { d[Int(indices[$0])] } }
+            dictInts32.withUnsafeBufferPointer { d in
+                scatter(count: count, present: present, zero: Int32(0)) { d[Int(indices[$0])] }
+            }
         case .int64, .int96:
-            dictInts64.withUnsafeBufferPointer { d in scatter(count: count, present: present, zero: Int64(0)) { d[Int(indices[$0])] } }
+            dictInts64.withUnsafeBufferPointer { d in
+                scatter(count: count, present: present, zero: Int64(0)) { d[Int(indices[$0])] }
+            }
         case .double, .float:
-            dictDoubles.withUnsafeBufferPointer { d in scatter(count: count, present: present, zero: 0.0) { d[Int(indices[$0])] } }
+            dictDoubles.withUnsafeBufferPointer { d in
+                scatter(count: count, present: present, zero: 0.0) { d[Int(indices[$0])] }
+            }
         case .boolean:
-            dictBools.withUnsafeBufferPointer { d in scatter(count: count, present: present, zero: false) { d[Int(indices[$0])] } }
+            dictBools.withUnsafeBufferPointer { d in
+                scatter(count: count, present: present, zero: false) { d[Int(indices[$0])] }
+            }
         case .byteArray:
             gatherDictionaryStrings(indices, count: count, present: present)
         case .fixedLenByteArray:
@@ -572,7 +628,7 @@ final class ColumnChunkDecoder {
             dictBytes.withUnsafeBytes { source in
                 var pending = 0
                 var k = 0
-                for i in 0 ..< count {
+                for i in 0..<count {
                     if let flags, !flags[i] {
                         (out + i).initialize(to: bytes.count + pending)
                         continue
@@ -585,7 +641,7 @@ final class ColumnChunkDecoder {
                         pending = 0
                     }
                     if length > batch {
-                        appendBytes(UnsafeRawBufferPointer(rebasing: source[start ..< start + length]))
+                        appendBytes(UnsafeRawBufferPointer(rebasing: source[start..<start + length]))
                     } else if length > 0 {
                         memcpy(strings + pending, source.baseAddress! + start, length)
                         pending += length
@@ -600,7 +656,8 @@ final class ColumnChunkDecoder {
     // MARK: Result
 
     private func convert(
-        _ physical: PhysicalValues, to target: DataType, validity mask: [Bool]?, location: (_ ofRow: Int) -> ParquetLocation
+        _ physical: PhysicalValues, to target: DataType, validity mask: [Bool]?,
+        location: (_ ofRow: Int) -> ParquetLocation
     ) throws(ParquetError) -> Column {
         let values: ColumnValues
         switch (physical, target) {
@@ -621,7 +678,9 @@ final class ColumnChunkDecoder {
             case .timestampMillis:
                 // A millisecond count past ±9.2e15 has no microsecond value: refuse it rather than wrap.
                 if let row = v.firstIndex(where: { $0.multipliedReportingOverflow(by: 1000).overflow }) {
-                    throw .unsupported(location(row), feature: "TIMESTAMP(MILLIS) value \(v[row]) is outside the range of microsecond timestamps")
+                    throw .unsupported(
+                        location(row),
+                        feature: "TIMESTAMP(MILLIS) value \(v[row]) is outside the range of microsecond timestamps")
                 }
                 values = .timestamp(v.map { $0 * 1000 })
             case .timestampNanos:
@@ -640,7 +699,7 @@ final class ColumnChunkDecoder {
 
     private func pow10(_ scale: Int32) -> Double {
         var f = 1.0
-        for _ in 0 ..< max(0, Int(scale)) { f *= 10 }
+        for _ in 0..<max(0, Int(scale)) { f *= 10 }
         return f
     }
 }

@@ -44,7 +44,8 @@ struct LeafColumn: Sendable {
             case (.integer(32, false)?, _), (nil, .uint32?):
                 target = .success(.int64)
                 conversion = .unsignedToInt64
-            case (.integer?, _), (nil, nil), (nil, .int8?), (nil, .int16?), (nil, .int32?), (nil, .uint8?), (nil, .uint16?):
+            case (.integer?, _), (nil, nil), (nil, .int8?), (nil, .int16?), (nil, .int32?), (nil, .uint8?),
+                (nil, .uint16?):
                 target = .success(.int32)
             case (.decimal(let scale, _)?, _):
                 target = .success(.double)
@@ -93,7 +94,7 @@ struct LeafColumn: Sendable {
         }
         // A decimal's scale is at most its precision: 9 digits fit INT32, 18 fit INT64. A larger
         // one is garbage, and would make the conversion loop for as long as the scale says.
-        if case .decimal(let scale) = conversion, !(0 ... (physical == .int32 ? 9 : 18)).contains(scale) {
+        if case .decimal(let scale) = conversion, !(0...(physical == .int32 ? 9 : 18)).contains(scale) {
             target = unsupported("\(physical) DECIMAL with scale \(scale)")
             conversion = .none
         }

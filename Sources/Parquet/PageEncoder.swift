@@ -35,7 +35,11 @@ final class PageEncoder {
         var stats = ColumnStatistics()
         fillBody(column, field: field, rows: rows, stats: &stats)
         guard body.count <= Self.maxPageBytes else {
-            throw .invalidWrite(path: "", detail: "column '\(field.name)': a page of \(rows.count) rows holds \(body.count) bytes, more than Parquet's 2 GiB page limit; use fewer rows per page")
+            throw .invalidWrite(
+                path: "",
+                detail:
+                    "column '\(field.name)': a page of \(rows.count) rows holds \(body.count) bytes, more than Parquet's 2 GiB page limit; use fewer rows per page"
+            )
         }
         var page: [UInt8] = []
         if let compressor {
@@ -48,13 +52,16 @@ final class PageEncoder {
                 encoding: .plain, into: &page)
             let headerSize = page.count
             page.append(contentsOf: compressed)
-            return EncodedPage(bytes: page, uncompressedSize: headerSize + body.count, numValues: rows.count, statistics: stats)
+            return EncodedPage(
+                bytes: page, uncompressedSize: headerSize + body.count, numValues: rows.count, statistics: stats)
         }
         PageHeader.encodeDataPageV1(
-            uncompressedSize: body.count, compressedSize: body.count, numValues: rows.count, encoding: .plain, into: &page)
+            uncompressedSize: body.count, compressedSize: body.count, numValues: rows.count, encoding: .plain,
+            into: &page)
         let headerSize = page.count
         page.append(contentsOf: body)
-        return EncodedPage(bytes: page, uncompressedSize: headerSize + body.count, numValues: rows.count, statistics: stats)
+        return EncodedPage(
+            bytes: page, uncompressedSize: headerSize + body.count, numValues: rows.count, statistics: stats)
     }
 
     /// The uncompressed body alone (for benchmarks of the codec on the same bytes).
@@ -93,7 +100,7 @@ final class PageEncoder {
             body.append(1)
         }
         let length = UInt32(body.count - lengthAt - 4)
-        for k in 0 ..< 4 { body[lengthAt + k] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(k))) }
+        for k in 0..<4 { body[lengthAt + k] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(k))) }
     }
 
     private func appendFixed<T: FixedWidthInteger>(
@@ -128,7 +135,9 @@ final class PageEncoder {
         }
     }
 
-    private func appendDoubles(_ values: [Double], _ validity: [Bool]?, _ rows: Range<Int>, _ stats: inout ColumnStatistics) {
+    private func appendDoubles(
+        _ values: [Double], _ validity: [Bool]?, _ rows: Range<Int>, _ stats: inout ColumnStatistics
+    ) {
         guard !rows.isEmpty else { return }
         values.withUnsafeBufferPointer { v in
             var lo = Double.infinity, hi = -Double.infinity, present = 0, nans = 0, ordered = 0
@@ -157,7 +166,8 @@ final class PageEncoder {
         }
     }
 
-    private func appendBools(_ values: [Bool], _ validity: [Bool]?, _ rows: Range<Int>, _ stats: inout ColumnStatistics) {
+    private func appendBools(_ values: [Bool], _ validity: [Bool]?, _ rows: Range<Int>, _ stats: inout ColumnStatistics)
+    {
         var byte: UInt8 = 0
         var bit = 0
         var present = 0, trues = 0
@@ -183,7 +193,9 @@ final class PageEncoder {
         }
     }
 
-    private func appendStrings(_ s: StringArray, _ validity: [Bool]?, _ rows: Range<Int>, _ stats: inout ColumnStatistics) {
+    private func appendStrings(
+        _ s: StringArray, _ validity: [Bool]?, _ rows: Range<Int>, _ stats: inout ColumnStatistics
+    ) {
         guard !rows.isEmpty else { return }
         body.reserveCapacity(body.count + s.offsets[rows.upperBound] - s.offsets[rows.lowerBound] + 4 * rows.count)
         var present = 0
@@ -197,7 +209,7 @@ final class PageEncoder {
                 }
                 for i in rows {
                     if let validity, !validity[i] { continue }
-                    let r = offsets[i] ..< offsets[i + 1]
+                    let r = offsets[i]..<offsets[i + 1]
                     let length = UInt32(r.count)
                     withUnsafeBytes(of: length.littleEndian) { body.append(contentsOf: $0) }
                     body.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[r]))
@@ -216,5 +228,5 @@ final class PageEncoder {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

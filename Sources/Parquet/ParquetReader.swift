@@ -39,14 +39,19 @@ public final class ParquetReader: @unchecked Sendable {
             throw .notParquet(path: path, detail: "\(file.size) bytes is too short for a Parquet file (at least 12)")
         }
         let head = try file.read(offset: 0, count: 4)
-        guard head == Self.magic else { throw .notParquet(path: path, detail: "no PAR1 magic at the start (found \(Self.hex(head)))") }
+        guard head == Self.magic else {
+            throw .notParquet(path: path, detail: "no PAR1 magic at the start (found \(Self.hex(head)))")
+        }
         let tail = try file.read(offset: file.size - 8, count: 8)
         guard Array(tail[4...]) == Self.magic else {
-            throw .notParquet(path: path, detail: "no PAR1 magic at the end (found \(Self.hex(Array(tail[4...])))); the file may be truncated")
+            throw .notParquet(
+                path: path,
+                detail: "no PAR1 magic at the end (found \(Self.hex(Array(tail[4...])))); the file may be truncated")
         }
         let footerLength = Int(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
         guard footerLength <= file.size - 12 else {
-            throw .corruptFooter(path: path, detail: "footer length \(footerLength) exceeds the \(file.size - 12) bytes available")
+            throw .corruptFooter(
+                path: path, detail: "footer length \(footerLength) exceeds the \(file.size - 12) bytes available")
         }
         footerOffset = file.size - 8 - footerLength
         let footer = try file.read(offset: footerOffset, count: footerLength)
@@ -70,9 +75,11 @@ public final class ParquetReader: @unchecked Sendable {
 
     /// Reads the named columns (all when nil) of the given row groups (all when nil), in the
     /// order asked, as one Frame. Column chunks are decoded on `threads` threads.
-    public func read(columns: [String]? = nil, rowGroups: [Int]? = nil, threads: Int = ParquetWriteOptions.defaultThreads) throws(ParquetError) -> Frame {
+    public func read(
+        columns: [String]? = nil, rowGroups: [Int]? = nil, threads: Int = ParquetWriteOptions.defaultThreads
+    ) throws(ParquetError) -> Frame {
         let selected = try columnIndices(columns)
-        let groups = rowGroups ?? Array(0 ..< metadata.rowGroups.count)
+        let groups = rowGroups ?? Array(0..<metadata.rowGroups.count)
         for g in groups where g < 0 || g >= metadata.rowGroups.count {
             throw .unknownRowGroup(path: path, index: g, count: metadata.rowGroups.count)
         }
@@ -80,7 +87,8 @@ public final class ParquetReader: @unchecked Sendable {
         for c in selected {
             switch leaves[c].target {
             case .success(let t): fields.append(Field(leaves[c].name, t, nullable: leaves[c].optional))
-            case .failure(let u): throw .unsupported(ParquetLocation(path: path, column: leaves[c].name), feature: u.reason)
+            case .failure(let u):
+                throw .unsupported(ParquetLocation(path: path, column: leaves[c].name), feature: u.reason)
             }
         }
         let out = try decodeColumns(selected, groups: groups, types: fields.map(\.type), threads: threads)
@@ -111,7 +119,9 @@ public final class ParquetReader: @unchecked Sendable {
     /// A task is one column over all the row groups, decoded straight into the column's final
     /// arrays. Only when there are fewer columns than threads does a task become one column
     /// chunk, the chunks of a column then being joined, so that every thread has work.
-    private func decodeColumns(_ columns: [Int], groups: [Int], types: [DataType], threads: Int) throws(ParquetError) -> [Column] {
+    private func decodeColumns(_ columns: [Int], groups: [Int], types: [DataType], threads: Int) throws(ParquetError)
+        -> [Column]
+    {
         if columns.count >= threads || groups.count <= 1 {
             // Largest columns first, so the last task to finish is a small one.
             let order = columns.indices.sorted { storedBytes(columns[$0], groups) > storedBytes(columns[$1], groups) }
@@ -143,7 +153,7 @@ public final class ParquetReader: @unchecked Sendable {
         let workers = max(1, min(threads, count))
         if workers == 1 {
             var out: [Column] = []
-            for t in 0 ..< count { out.append(try work(t)) }
+            for t in 0..<count { out.append(try work(t)) }
             return out
         }
         let slots = ChunkSlots(count: count)
@@ -173,7 +183,8 @@ public final class ParquetReader: @unchecked Sendable {
                 try self.fetchChunk(group: g, column: column, location: location)
             }
         }
-        return try ColumnChunkDecoder(leaf: leaf).decode(chunks, location: ParquetLocation(path: path, column: leaf.name))
+        return try ColumnChunkDecoder(leaf: leaf).decode(
+            chunks, location: ParquetLocation(path: path, column: leaf.name))
     }
 
     /// Reads the bytes of one column chunk, after checking its codec is one this reader has.
@@ -181,7 +192,9 @@ public final class ParquetReader: @unchecked Sendable {
         group: Int, column: Int, location: ParquetLocation
     ) throws(ParquetError) -> (bytes: [UInt8], offset: Int, codec: CompressionCodec) {
         let meta = metadata.rowGroups[group].columns[column].metaData!
-        guard let codec = CompressionCodec(rawValue: meta.codec), [.uncompressed, .gzip, .snappy, .zstd].contains(codec) else {
+        guard let codec = CompressionCodec(rawValue: meta.codec),
+            [.uncompressed, .gzip, .snappy, .zstd].contains(codec)
+        else {
             throw .unsupported(location, feature: "codec \(CompressionCodec.name(meta.codec))")
         }
         if meta.numValues == 0 { return ([], 0, codec) }  // an empty chunk: its offsets mean nothing
@@ -192,19 +205,24 @@ public final class ParquetReader: @unchecked Sendable {
     /// The stored bytes of column `column` in row group `group`, for `ParquetWriter` to copy
     /// into another file; nil when the chunk is not laid out exactly as our writer would write
     /// `field` (another physical type, annotation, repetition or codec), so it must be re-encoded.
-    public func copyableChunk(group: Int, column: Int, as field: Field, codec: ParquetWriteOptions.Codec = .gzip) throws(ParquetError) -> CopiedChunk? {
+    public func copyableChunk(group: Int, column: Int, as field: Field, codec: ParquetWriteOptions.Codec = .gzip)
+        throws(ParquetError) -> CopiedChunk?
+    {
         guard group >= 0, group < metadata.rowGroups.count else {
             throw .unknownRowGroup(path: path, index: group, count: metadata.rowGroups.count)
         }
         let leaf = leaves[column]
         let layout = PhysicalLayout(field.type)
         guard leaf.physical == layout.physical, leaf.conversion == .none, (try? leaf.target.get()) == field.type,
-              leaf.optional == field.nullable,
-              let meta = metadata.rowGroups[group].columns[column].metaData,
-              meta.codec == (codec == .gzip ? CompressionCodec.gzip : .uncompressed).rawValue,
-              meta.numValues > 0 else { return nil }
+            leaf.optional == field.nullable,
+            let meta = metadata.rowGroups[group].columns[column].metaData,
+            meta.codec == (codec == .gzip ? CompressionCodec.gzip : .uncompressed).rawValue,
+            meta.numValues > 0
+        else { return nil }
         let range = chunkRange(meta)
-        return CopiedChunk(bytes: try file.read(offset: range.lowerBound, count: range.count), meta: meta, sourceOffset: range.lowerBound)
+        return CopiedChunk(
+            bytes: try file.read(offset: range.lowerBound, count: range.count), meta: meta,
+            sourceOffset: range.lowerBound)
     }
 
     /// Where a chunk's pages lie: from its dictionary page when it has one (the rule
@@ -212,27 +230,34 @@ public final class ParquetReader: @unchecked Sendable {
     func chunkRange(_ meta: ColumnMetaData) -> Range<Int> {
         var start = Int(meta.dataPageOffset)
         if let d = meta.dictionaryPageOffset, d > 0, d < meta.dataPageOffset { start = Int(d) }
-        return start ..< start + Int(meta.totalCompressedSize)
+        return start..<start + Int(meta.totalCompressedSize)
     }
 
     // MARK: Schema and validation
 
-    private static func leaves(of meta: FileMetaData, path: String) throws(ParquetError) -> ([LeafColumn], Schema, [(String, String)]) {
+    private static func leaves(of meta: FileMetaData, path: String) throws(ParquetError) -> (
+        [LeafColumn], Schema, [(String, String)]
+    ) {
         guard let root = meta.schema.first else { throw .corruptFooter(path: path, detail: "the schema is empty") }
         let children = Int(root.numChildren ?? 0)
         guard children == meta.schema.count - 1 else {
             let nested = meta.schema.dropFirst().first { ($0.numChildren ?? 0) > 0 }
             if let nested {
-                throw .unsupported(ParquetLocation(path: path, column: nested.name), feature: "nested column (group with \(nested.numChildren ?? 0) children)")
+                throw .unsupported(
+                    ParquetLocation(path: path, column: nested.name),
+                    feature: "nested column (group with \(nested.numChildren ?? 0) children)")
             }
-            throw .corruptFooter(path: path, detail: "the root declares \(children) children but the schema lists \(meta.schema.count - 1) leaves")
+            throw .corruptFooter(
+                path: path,
+                detail: "the root declares \(children) children but the schema lists \(meta.schema.count - 1) leaves")
         }
         var leaves: [LeafColumn] = []
         var fields: [Field] = []
         var unsupported: [(String, String)] = []
         for e in meta.schema.dropFirst() {
             if let n = e.numChildren, n > 0 {
-                throw .unsupported(ParquetLocation(path: path, column: e.name), feature: "nested column (group with \(n) children)")
+                throw .unsupported(
+                    ParquetLocation(path: path, column: e.name), feature: "nested column (group with \(n) children)")
             }
             guard let physical = e.type else {
                 if let raw = e.rawType {
@@ -254,41 +279,67 @@ public final class ParquetReader: @unchecked Sendable {
     }
 
     /// Checks the footer's numbers against each other and the file before any chunk is read.
-    private static func validate(_ meta: inout FileMetaData, leaves: [LeafColumn], path: String, dataEnd: Int) throws(ParquetError) {
+    private static func validate(_ meta: inout FileMetaData, leaves: [LeafColumn], path: String, dataEnd: Int)
+        throws(ParquetError)
+    {
         guard meta.numRows >= 0 else { throw .corruptFooter(path: path, detail: "negative row count \(meta.numRows)") }
         var total: Int64 = 0
         for (g, group) in meta.rowGroups.enumerated() {
             guard group.columns.count == leaves.count else {
-                throw .corruptFooter(path: path, detail: "row group \(g) has \(group.columns.count) column chunks, the schema \(leaves.count) columns")
+                throw .corruptFooter(
+                    path: path,
+                    detail:
+                        "row group \(g) has \(group.columns.count) column chunks, the schema \(leaves.count) columns")
             }
-            guard group.numRows >= 0 else { throw .corruptFooter(path: path, detail: "row group \(g) has negative row count \(group.numRows)") }
+            guard group.numRows >= 0 else {
+                throw .corruptFooter(path: path, detail: "row group \(g) has negative row count \(group.numRows)")
+            }
             total += group.numRows
             var stored = 0
             for (c, chunk) in group.columns.enumerated() {
                 let loc = ParquetLocation(path: path, rowGroup: g, column: leaves[c].name)
                 if chunk.filePath != nil { throw .unsupported(loc, feature: "column chunk stored in another file") }
-                guard let m = chunk.metaData else { throw .corruptFooter(path: path, detail: "\(loc.description.dropFirst(path.count + 2)): no column metadata") }
+                guard let m = chunk.metaData else {
+                    throw .corruptFooter(
+                        path: path, detail: "\(loc.description.dropFirst(path.count + 2)): no column metadata")
+                }
                 guard m.type == leaves[c].physical.rawValue else {
-                    throw .corruptFooter(path: path, detail: "row group \(g), column '\(leaves[c].name)': chunk type \(m.type) differs from the schema's \(leaves[c].physical)")
+                    throw .corruptFooter(
+                        path: path,
+                        detail:
+                            "row group \(g), column '\(leaves[c].name)': chunk type \(m.type) differs from the schema's \(leaves[c].physical)"
+                    )
                 }
                 guard m.numValues == group.numRows else {
-                    throw .corruptFooter(path: path, detail: "row group \(g), column '\(leaves[c].name)': \(m.numValues) values for \(group.numRows) rows")
+                    throw .corruptFooter(
+                        path: path,
+                        detail:
+                            "row group \(g), column '\(leaves[c].name)': \(m.numValues) values for \(group.numRows) rows"
+                    )
                 }
                 if m.numValues == 0 { continue }  // an empty chunk (pyarrow's 0-row files): its offsets mean nothing
                 var start = m.dataPageOffset
                 if let d = m.dictionaryPageOffset, d > 0, d < m.dataPageOffset { start = d }
-                guard start >= 4, m.totalCompressedSize > 0, start <= Int64(dataEnd), m.totalCompressedSize <= Int64(dataEnd) - start else {
-                    throw .corruptFooter(path: path, detail: "row group \(g), column '\(leaves[c].name)': chunk at offset \(start) of \(m.totalCompressedSize) bytes lies outside the data (4..<\(dataEnd))")
+                guard start >= 4, m.totalCompressedSize > 0, start <= Int64(dataEnd),
+                    m.totalCompressedSize <= Int64(dataEnd) - start
+                else {
+                    throw .corruptFooter(
+                        path: path,
+                        detail:
+                            "row group \(g), column '\(leaves[c].name)': chunk at offset \(start) of \(m.totalCompressedSize) bytes lies outside the data (4..<\(dataEnd))"
+                    )
                 }
                 stored += Int(m.totalCompressedSize)
             }
             let limit = (stored + 1024).multipliedReportingOverflow(by: maxRowsPerStoredByte).partialValue
             guard group.numRows <= Int64(limit) else {
-                throw .corruptFooter(path: path, detail: "row group \(g) claims \(group.numRows) rows in \(stored) stored bytes")
+                throw .corruptFooter(
+                    path: path, detail: "row group \(g) claims \(group.numRows) rows in \(stored) stored bytes")
             }
         }
         guard total == meta.numRows else {
-            throw .corruptFooter(path: path, detail: "the row groups hold \(total) rows but the file declares \(meta.numRows)")
+            throw .corruptFooter(
+                path: path, detail: "the row groups hold \(total) rows but the file declares \(meta.numRows)")
         }
     }
 

@@ -58,7 +58,8 @@ public struct ParquetSummary: Sendable, Codable, Equatable {
             }
             return SchemaColumn(
                 name: leaf.name, physicalType: leaf.physical.description,
-                logicalType: leaf.element.logicalType.map(Self.describe) ?? leaf.element.convertedType.map { "converted type \($0)" },
+                logicalType: leaf.element.logicalType.map(Self.describe)
+                    ?? leaf.element.convertedType.map { "converted type \($0)" },
                 repetition: leaf.optional ? "OPTIONAL" : "REQUIRED", type: type, unsupported: unsupported)
         }
         rowGroups = meta.rowGroups.enumerated().map { g, group in
@@ -68,7 +69,8 @@ public struct ParquetSummary: Sendable, Codable, Equatable {
                 let s = m.statistics
                 return ChunkSummary(
                     column: leaf.name, codec: CompressionCodec.name(m.codec), encodings: m.encodings.map(Encoding.name),
-                    values: m.numValues, compressedBytes: m.totalCompressedSize, uncompressedBytes: m.totalUncompressedSize,
+                    values: m.numValues, compressedBytes: m.totalCompressedSize,
+                    uncompressedBytes: m.totalUncompressedSize,
                     nullCount: s?.nullCount, nanCount: s?.nanCount,
                     min: (s?.minValue ?? s?.min).flatMap { Self.render($0, leaf) },
                     max: (s?.maxValue ?? s?.max).flatMap { Self.render($0, leaf) })

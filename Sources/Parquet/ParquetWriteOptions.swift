@@ -25,10 +25,12 @@ public struct ParquetWriteOptions: Sendable, Equatable {
     public static var defaultThreads: Int { max(1, min(2, ProcessInfoCompat.activeProcessorCount)) }
 
     func validate(path: String) throws(ParquetError) {
-        guard (0 ... 12).contains(compressionLevel) else {
+        guard (0...12).contains(compressionLevel) else {
             throw .invalidWrite(path: path, detail: "compression level must be in 0...12, got \(compressionLevel)")
         }
-        guard rowGroupRows >= 1 else { throw .invalidWrite(path: path, detail: "rowGroupRows must be >= 1, got \(rowGroupRows)") }
+        guard rowGroupRows >= 1 else {
+            throw .invalidWrite(path: path, detail: "rowGroupRows must be >= 1, got \(rowGroupRows)")
+        }
         guard pageRows >= 1 else { throw .invalidWrite(path: path, detail: "pageRows must be >= 1, got \(pageRows)") }
         guard threads >= 1 else { throw .invalidWrite(path: path, detail: "threads must be >= 1, got \(threads)") }
     }
@@ -37,13 +39,13 @@ public struct ParquetWriteOptions: Sendable, Equatable {
 enum ProcessInfoCompat {
     static var activeProcessorCount: Int {
         #if canImport(Glibc)
-        Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         #else
-        2
+            2
         #endif
     }
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

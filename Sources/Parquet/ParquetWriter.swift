@@ -29,7 +29,8 @@ public final class ParquetWriter: @unchecked Sendable {
     private let inFlight = DispatchSemaphore(value: 1)
     private let backgroundError = Mutex<ParquetError?>(nil)
 
-    public init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws(ParquetError) {
+    public init(path: String, schema: Schema, options: ParquetWriteOptions = ParquetWriteOptions()) throws(ParquetError)
+    {
         try options.validate(path: path)
         self.path = path
         self.schema = schema
@@ -46,7 +47,9 @@ public final class ParquetWriter: @unchecked Sendable {
     }
 
     /// Writes one frame in one call, atomically.
-    public static func write(_ frame: Frame, to path: String, options: ParquetWriteOptions = ParquetWriteOptions()) throws(ParquetError) {
+    public static func write(_ frame: Frame, to path: String, options: ParquetWriteOptions = ParquetWriteOptions())
+        throws(ParquetError)
+    {
         let writer = try ParquetWriter(path: path, schema: frame.schema, options: options)
         do {
             try writer.write(frame)
@@ -68,10 +71,10 @@ public final class ParquetWriter: @unchecked Sendable {
         if pending.isEmpty && frame.rowCount >= options.rowGroupRows {
             var start = 0
             while frame.rowCount - start >= options.rowGroupRows {
-                try submitRowGroup(frame, rows: start ..< start + options.rowGroupRows)
+                try submitRowGroup(frame, rows: start..<start + options.rowGroupRows)
                 start += options.rowGroupRows
             }
-            if start < frame.rowCount { buffer(frame.slice(start ..< frame.rowCount)) }
+            if start < frame.rowCount { buffer(frame.slice(start..<frame.rowCount)) }
             return
         }
         buffer(frame)
@@ -79,10 +82,10 @@ public final class ParquetWriter: @unchecked Sendable {
             let joined = try joinPending()
             var start = 0
             while joined.rowCount - start >= options.rowGroupRows {
-                try submitRowGroup(joined, rows: start ..< start + options.rowGroupRows)
+                try submitRowGroup(joined, rows: start..<start + options.rowGroupRows)
                 start += options.rowGroupRows
             }
-            if start < joined.rowCount { buffer(joined.slice(start ..< joined.rowCount)) }
+            if start < joined.rowCount { buffer(joined.slice(start..<joined.rowCount)) }
         }
     }
 
@@ -92,7 +95,7 @@ public final class ParquetWriter: @unchecked Sendable {
         try drain()
         if pendingRows > 0 {
             let joined = try joinPending()
-            try encodeRowGroup(joined, rows: 0 ..< joined.rowCount)
+            try encodeRowGroup(joined, rows: 0..<joined.rowCount)
         }
         var leaves = schema.fields.enumerated().map { i, f in layouts[i].schemaElement(for: f) }
         var root = SchemaElement(name: "schema")
@@ -107,7 +110,7 @@ public final class ParquetWriter: @unchecked Sendable {
             columnOrders: [Bool](repeating: true, count: schema.count))
         var footer = meta.encode()
         let length = UInt32(footer.count)
-        for k in 0 ..< 4 { footer.append(UInt8(truncatingIfNeeded: length >> (8 * UInt32(k)))) }
+        for k in 0..<4 { footer.append(UInt8(truncatingIfNeeded: length >> (8 * UInt32(k)))) }
         footer.append(contentsOf: Array("PAR1".utf8))
         try file.write(footer)
         try file.syncAndClose()
@@ -148,18 +151,25 @@ public final class ParquetWriter: @unchecked Sendable {
     /// Writes rows `rows` of `frame` as one row group, taking the columns in `copied` (by
     /// position) byte for byte from another file instead of encoding them: a stage that changes
     /// a few columns of a table rewrites only those. Anything buffered is written first.
-    public func writeRowGroup(_ frame: Frame, rows: Range<Int>, copying copied: [Int: CopiedChunk]) throws(ParquetError) {
+    public func writeRowGroup(_ frame: Frame, rows: Range<Int>, copying copied: [Int: CopiedChunk]) throws(ParquetError)
+    {
         guard file != nil else { throw .invalidWrite(path: path, detail: "the writer is already closed") }
         guard frame.schema == schema else {
             throw .invalidWrite(path: path, detail: "expected schema [\(schema)], got [\(frame.schema)]")
         }
-        for (c, copy) in copied where copy.meta.numValues != Int64(rows.count) || c >= schema.count
-            || copy.meta.type != layouts[c].physical.rawValue {
-            throw .invalidWrite(path: path, detail: "copied chunk for column \(c) holds \(copy.meta.numValues) values of type \(copy.meta.type), the row group \(rows.count) rows")
+        for (c, copy) in copied
+        where copy.meta.numValues != Int64(rows.count) || c >= schema.count
+            || copy.meta.type != layouts[c].physical.rawValue
+        {
+            throw .invalidWrite(
+                path: path,
+                detail:
+                    "copied chunk for column \(c) holds \(copy.meta.numValues) values of type \(copy.meta.type), the row group \(rows.count) rows"
+            )
         }
         if pendingRows > 0 {
             let joined = try joinPending()
-            try submitRowGroup(joined, rows: 0 ..< joined.rowCount)
+            try submitRowGroup(joined, rows: 0..<joined.rowCount)
         }
         guard !rows.isEmpty else { return }
         if let error = backgroundError.withLock({ $0 }) { throw error }
@@ -193,14 +203,16 @@ public final class ParquetWriter: @unchecked Sendable {
         }
     }
 
-    private func encodeRowGroup(_ frame: Frame, rows: Range<Int>, copying copied: [Int: CopiedChunk] = [:]) throws(ParquetError) {
+    private func encodeRowGroup(_ frame: Frame, rows: Range<Int>, copying copied: [Int: CopiedChunk] = [:])
+        throws(ParquetError)
+    {
         guard let file else { throw .invalidWrite(path: path, detail: "the writer is already closed") }
         var tasks: [(column: Int, rows: Range<Int>)] = []
-        for c in 0 ..< schema.count where copied[c] == nil {
+        for c in 0..<schema.count where copied[c] == nil {
             var start = rows.lowerBound
             while start < rows.upperBound {
                 let end = min(start + options.pageRows, rows.upperBound)
-                tasks.append((c, start ..< end))
+                tasks.append((c, start..<end))
                 start = end
             }
         }
@@ -208,7 +220,8 @@ public final class ParquetWriter: @unchecked Sendable {
 
         var chunks: [ColumnChunk] = []
         var groupBytes: [UInt8] = []
-        groupBytes.reserveCapacity(pages.reduce(0) { $0 + $1.bytes.count } + copied.values.reduce(0) { $0 + $1.bytes.count })
+        groupBytes.reserveCapacity(
+            pages.reduce(0) { $0 + $1.bytes.count } + copied.values.reduce(0) { $0 + $1.bytes.count })
         let groupStart = file.offset
         var totalUncompressed: Int64 = 0
         var taskIndex = 0
@@ -216,7 +229,9 @@ public final class ParquetWriter: @unchecked Sendable {
             let chunkStart = groupStart + groupBytes.count
             if let copy = copied[c] {
                 groupBytes.append(contentsOf: copy.bytes)
-                chunks.append(ColumnChunk(filePath: nil, fileOffset: 0, metaData: copy.relocated(to: chunkStart, name: field.name)))
+                chunks.append(
+                    ColumnChunk(
+                        filePath: nil, fileOffset: 0, metaData: copy.relocated(to: chunkStart, name: field.name)))
                 totalUncompressed += copy.meta.totalUncompressedSize
                 continue
             }
@@ -236,32 +251,40 @@ public final class ParquetWriter: @unchecked Sendable {
             let meta = ColumnMetaData(
                 type: layouts[c].physical.rawValue,
                 encodings: [Encoding.plain.rawValue, Encoding.rle.rawValue],
-                pathInSchema: [field.name], codec: (options.codec == .gzip ? CompressionCodec.gzip : .uncompressed).rawValue,
+                pathInSchema: [field.name],
+                codec: (options.codec == .gzip ? CompressionCodec.gzip : .uncompressed).rawValue,
                 numValues: Int64(values), totalUncompressedSize: Int64(uncompressed),
                 totalCompressedSize: Int64(compressed), dataPageOffset: Int64(chunkStart),
                 dictionaryPageOffset: nil, statistics: stats.encoded(type: field.type))
             chunks.append(ColumnChunk(filePath: nil, fileOffset: 0, metaData: meta))
         }
         try file.write(groupBytes)
-        rowGroups.append(RowGroup(
-            columns: chunks, totalByteSize: totalUncompressed, numRows: Int64(rows.count),
-            fileOffset: Int64(groupStart), totalCompressedSize: Int64(groupBytes.count)))
+        rowGroups.append(
+            RowGroup(
+                columns: chunks, totalByteSize: totalUncompressed, numRows: Int64(rows.count),
+                fileOffset: Int64(groupStart), totalCompressedSize: Int64(groupBytes.count)))
         numRows += Int64(rows.count)
     }
 
     /// Encodes every page task, handing tasks out to `options.threads` workers in order.
-    private func encodePages(_ frame: Frame, tasks: [(column: Int, rows: Range<Int>)]) throws(ParquetError) -> [EncodedPage] {
+    private func encodePages(_ frame: Frame, tasks: [(column: Int, rows: Range<Int>)]) throws(ParquetError)
+        -> [EncodedPage]
+    {
         let workers = min(options.threads, tasks.count)
         var made: [PageEncoder] = []
-        for _ in 0 ..< max(1, workers) { made.append(try PageEncoder(codec: options.codec, level: options.compressionLevel)) }
+        for _ in 0..<max(1, workers) {
+            made.append(try PageEncoder(codec: options.codec, level: options.compressionLevel))
+        }
         let encoders = PerWorker(made)
         let results = PageSlots(count: tasks.count)
         let fields = schema.fields
         if workers <= 1 {
             for (t, task) in tasks.enumerated() {
-                results.store(Result { () throws(ParquetError) in
-                    try encoders.items[0].encode(frame.columns[task.column], field: fields[task.column], rows: task.rows)
-                }, at: t)
+                results.store(
+                    Result { () throws(ParquetError) in
+                        try encoders.items[0].encode(
+                            frame.columns[task.column], field: fields[task.column], rows: task.rows)
+                    }, at: t)
             }
         } else {
             let next = Atomic<Int>(0)
@@ -271,9 +294,10 @@ public final class ParquetWriter: @unchecked Sendable {
                     let t = next.add(1, ordering: .relaxed).oldValue
                     if t >= tasks.count { break }
                     let task = tasks[t]
-                    results.store(Result { () throws(ParquetError) in
-                        try encoder.encode(frame.columns[task.column], field: fields[task.column], rows: task.rows)
-                    }, at: t)
+                    results.store(
+                        Result { () throws(ParquetError) in
+                            try encoder.encode(frame.columns[task.column], field: fields[task.column], rows: task.rows)
+                        }, at: t)
                 }
             }
         }
@@ -333,7 +357,9 @@ private final class PerWorker<Item>: @unchecked Sendable {
 extension ParquetWriter {
     /// The uncompressed page bodies (levels + PLAIN values) the writer would compress for
     /// `frame`, in file order. For benchmarks that time the codec alone on the same bytes.
-    public static func uncompressedPageBodies(of frame: Frame, options: ParquetWriteOptions = ParquetWriteOptions()) throws(ParquetError) -> [[UInt8]] {
+    public static func uncompressedPageBodies(of frame: Frame, options: ParquetWriteOptions = ParquetWriteOptions())
+        throws(ParquetError) -> [[UInt8]]
+    {
         let encoder = try PageEncoder(codec: .uncompressed, level: 0)
         var bodies: [[UInt8]] = []
         var groupStart = 0
@@ -343,7 +369,7 @@ extension ParquetWriter {
                 var start = groupStart
                 while start < groupEnd {
                     let end = min(start + options.pageRows, groupEnd)
-                    bodies.append(encoder.encodeBody(frame.columns[c], field: field, rows: start ..< end))
+                    bodies.append(encoder.encodeBody(frame.columns[c], field: field, rows: start..<end))
                     start = end
                 }
             }

@@ -14,7 +14,9 @@ struct PhysicalLayout {
         case .bool: self.init(physical: .boolean)
         case .string: self.init(physical: .byteArray, converted: .utf8, logical: .string)
         case .timestamp:
-            self.init(physical: .int64, converted: .timestampMicros, logical: .timestamp(isAdjustedToUTC: true, unit: .micros))
+            self.init(
+                physical: .int64, converted: .timestampMicros, logical: .timestamp(isAdjustedToUTC: true, unit: .micros)
+            )
         case .date: self.init(physical: .int32, converted: .date, logical: .date)
         }
     }

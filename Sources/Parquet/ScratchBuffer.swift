@@ -13,7 +13,7 @@ final class ScratchBuffer {
             memory.deallocate()
             memory = .allocate(byteCount: max(byteCount, 64), alignment: 16)
         }
-        return UnsafeMutableRawBufferPointer(rebasing: memory[0 ..< byteCount])
+        return UnsafeMutableRawBufferPointer(rebasing: memory[0..<byteCount])
     }
 
     /// Room for `count` values of `T`.

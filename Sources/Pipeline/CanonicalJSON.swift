@@ -1,4 +1,5 @@
 import Frame
+
 /// The canonical text of a JSON value: keys sorted by their UTF-8 bytes, no whitespace, numbers
 /// normalised, strings with minimal escapes.
 ///

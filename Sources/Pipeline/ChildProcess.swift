@@ -24,8 +24,10 @@ public enum ChildProcess {
 
     /// Starts `argv` and returns its pid. `searchPath` resolves `argv[0]` through PATH.
     /// With `output`, the child's stdout and stderr go to a new pipe whose read end is returned.
-    public static func spawn(_ argv: [String], environment: [String: String], workingDirectory: String? = nil,
-                             captureOutput: Bool = false, newProcessGroup: Bool = false)
+    public static func spawn(
+        _ argv: [String], environment: [String: String], workingDirectory: String? = nil,
+        captureOutput: Bool = false, newProcessGroup: Bool = false
+    )
         throws(Failure) -> (pid: pid_t, output: Int32?)
     {
         precondition(!argv.isEmpty, "empty argv")
@@ -108,7 +110,7 @@ public enum ChildProcess {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
-            pending.append(contentsOf: buffer[0 ..< n])
+            pending.append(contentsOf: buffer[0..<n])
             while let newline = pending.firstIndex(of: 0x0A) {
                 line(String(decoding: pending[..<newline], as: UTF8.self))
                 pending.removeSubrange(...newline)
@@ -132,8 +134,11 @@ public enum ChildProcess {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>,
-                                                 UnsafePointer<CChar>) -> Int32
+    private typealias AddChdir =
+        @convention(c) (
+            UnsafeMutablePointer<posix_spawn_file_actions_t>,
+            UnsafePointer<CChar>
+        ) -> Int32
     /// glibc's posix_spawn_file_actions_addchdir_np (2.29+), which Swift's Glibc module does not export.
     private static let addChdir: AddChdir? = {
         guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np") else { return nil }

@@ -50,8 +50,9 @@ public struct CommandStage: StageImplementation {
         let env = Self.environment(for: context, base: ProcessInfo.processInfo.environment)
         let started: (pid: pid_t, output: Int32?)
         do {
-            started = try ChildProcess.spawn(argv, environment: env, workingDirectory: context.config.directory,
-                                             captureOutput: true)
+            started = try ChildProcess.spawn(
+                argv, environment: env, workingDirectory: context.config.directory,
+                captureOutput: true)
         } catch {
             throw EngineError.commandNotFound(stage: context.stage.name, program: argv[0])
         }
@@ -59,7 +60,8 @@ public struct CommandStage: StageImplementation {
         ChildProcess.readLines(started.output!) { context.log.programOutput($0, stage: context.stage.name) }
         let end = ChildProcess.wait(started.pid)
         guard end.succeeded else {
-            throw EngineError.commandFailed(stage: context.stage.name, exitCode: end.exitCode, signal: end.signal, log: nil)
+            throw EngineError.commandFailed(
+                stage: context.stage.name, exitCode: end.exitCode, signal: end.signal, log: nil)
         }
         return StageResult(childPeakMemoryBytes: end.peakMemoryBytes)
     }

@@ -106,9 +106,10 @@ public enum DurableFiles {
         try syncDirectory(parent)
     }
 
-    private typealias RenameAt2 = @convention(c) (
-        Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
-    ) -> Int32
+    private typealias RenameAt2 =
+        @convention(c) (
+            Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
+        ) -> Int32
     private static let renameExchangeFlag: UInt32 = 1 << 1  // RENAME_EXCHANGE
 
     /// glibc's renameat2, looked up at run time because Swift's Glibc module does not export it.
@@ -147,7 +148,7 @@ public enum DurableFiles {
                 throw .readFailed(path: path, errno: errno)
             }
             if n == 0 { break }
-            out.append(contentsOf: buffer[0 ..< n])
+            out.append(contentsOf: buffer[0..<n])
         }
         return out
     }

@@ -45,7 +45,7 @@ public struct JSONParser {
         let end = min(position ?? index, bytes.count)
         var line = 1
         var column = 1
-        for b in bytes[0 ..< end] {
+        for b in bytes[0..<end] {
             if b == UInt8(ascii: "\n") {
                 line += 1
                 column = 1
@@ -82,14 +82,14 @@ public struct JSONParser {
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0") ... UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw error("expected a value, got \(found)")
         }
     }
 
     private mutating func literal(_ word: String) throws(SyntaxError) {
         let w = Array(word.utf8)
-        guard bytes.count - index >= w.count, Array(bytes[index ..< index + w.count]) == w else {
+        guard bytes.count - index >= w.count, Array(bytes[index..<index + w.count]) == w else {
             throw error("expected a value, got \(found)")
         }
         index += w.count
@@ -199,16 +199,17 @@ public struct JSONParser {
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = try hex4()
-                if (0xD800 ..< 0xDC00).contains(scalar) {
+                if (0xD800..<0xDC00).contains(scalar) {
                     guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                          bytes[index + 1] == UInt8(ascii: "u") else {
+                        bytes[index + 1] == UInt8(ascii: "u")
+                    else {
                         throw error("unpaired surrogate in \\u escape")
                     }
                     index += 2
                     let low = try hex4()
-                    guard (0xDC00 ..< 0xE000).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                    guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate in \\u escape") }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00 ..< 0xE000).contains(scalar) {
+                } else if (0xDC00..<0xE000).contains(scalar) {
                     throw error("unpaired surrogate in \\u escape")
                 }
                 out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
@@ -223,13 +224,13 @@ public struct JSONParser {
     private mutating func hex4() throws(SyntaxError) -> UInt32 {
         guard bytes.count - index >= 4 else { throw error("expected 4 hex digits after \\u") }
         var v: UInt32 = 0
-        for _ in 0 ..< 4 {
+        for _ in 0..<4 {
             let b = bytes[index]
             let d: UInt32
             switch b {
-            case UInt8(ascii: "0") ... UInt8(ascii: "9"): d = UInt32(b - UInt8(ascii: "0"))
-            case UInt8(ascii: "a") ... UInt8(ascii: "f"): d = UInt32(b - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A") ... UInt8(ascii: "F"): d = UInt32(b - UInt8(ascii: "A") + 10)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(b - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(b - UInt8(ascii: "A") + 10)
             default: throw error("expected 4 hex digits after \\u, got \(found)")
             }
             v = v * 16 + d
@@ -262,7 +263,7 @@ public struct JSONParser {
             guard isDigit(index) else { throw error("expected a digit in exponent, got \(found)") }
             while isDigit(index) { index += 1 }
         }
-        let literal = String(decoding: bytes[start ..< index], as: UTF8.self)
+        let literal = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let d = Double(literal), d.isFinite else { throw error("number \(literal) is out of range", at: start) }
         return JSONNumber(literal: literal)
     }

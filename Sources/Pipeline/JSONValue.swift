@@ -97,7 +97,8 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     public var int64: Int64? {
         if let i = Int64(literal) { return i }
         guard let d = Double(literal), d.isFinite, d == d.rounded(.towardZero),
-              d >= -9.223372036854775808e18, d < 9.223372036854775808e18 else { return nil }
+            d >= -9.223372036854775808e18, d < 9.223372036854775808e18
+        else { return nil }
         return Int64(d)
     }
 

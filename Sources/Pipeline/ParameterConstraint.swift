@@ -15,13 +15,13 @@ public indirect enum ParameterConstraint: Sendable, Equatable {
     case map(of: ParameterConstraint)
 
     /// Every integer, unbounded.
-    public static let anyInt = ParameterConstraint.int(Int64.min ... Int64.max)
+    public static let anyInt = ParameterConstraint.int(Int64.min...Int64.max)
 
     /// How a message says what was expected: "an integer in 1...1000", "one of mean, median".
     public var expectation: String {
         switch self {
         case .int(let r):
-            if r == Int64.min ... Int64.max { return "an integer" }
+            if r == Int64.min...Int64.max { return "an integer" }
             if r.upperBound == Int64.max { return "an integer ≥ \(r.lowerBound)" }
             if r.lowerBound == Int64.min { return "an integer ≤ \(r.upperBound)" }
             return "an integer in \(r.lowerBound)...\(r.upperBound)"
@@ -70,8 +70,10 @@ public struct ParameterSpec: Sendable, Equatable {
     /// One line for `bespoke schema` and the docs.
     public var summary: String
 
-    public init(_ name: String, _ constraint: ParameterConstraint, default defaultValue: JSONValue? = nil,
-                _ summary: String = "") {
+    public init(
+        _ name: String, _ constraint: ParameterConstraint, default defaultValue: JSONValue? = nil,
+        _ summary: String = ""
+    ) {
         self.name = name
         self.constraint = constraint
         self.defaultValue = defaultValue

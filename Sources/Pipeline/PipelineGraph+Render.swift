@@ -29,14 +29,16 @@ extension PipelineGraph {
             out += "  \(q("source:" + s.name)) [label=\(q(s.name + "\n" + s.path)), shape=note];\n"
         }
         for i in order {
-            out += "  \(q(config.stages[i].name)) [label=\(q(config.stages[i].name + "\n(" + config.stages[i].kindName + ")"))];\n"
+            out +=
+                "  \(q(config.stages[i].name)) [label=\(q(config.stages[i].name + "\n(" + config.stages[i].kindName + ")"))];\n"
         }
         for i in order {
             for input in inputs[i] {
-                let from = switch input.producer {
-                case .stage(let j): config.stages[j].name
-                case .source(let s): "source:" + s
-                }
+                let from =
+                    switch input.producer {
+                    case .stage(let j): config.stages[j].name
+                    case .source(let s): "source:" + s
+                    }
                 out += "  \(q(from)) -> \(q(config.stages[i].name)) [label=\(q(input.table))];\n"
             }
         }
@@ -55,10 +57,11 @@ extension PipelineGraph {
         }
         for i in order {
             for input in inputs[i] {
-                let from = switch input.producer {
-                case .stage(let j): "st_" + id(config.stages[j].name)
-                case .source(let s): "src_" + id(s)
-                }
+                let from =
+                    switch input.producer {
+                    case .stage(let j): "st_" + id(config.stages[j].name)
+                    case .source(let s): "src_" + id(s)
+                    }
                 out += "  \(from) -->|\(input.table)| st_\(id(config.stages[i].name))\n"
             }
         }

@@ -52,11 +52,11 @@ public struct PipelineGraph: Sendable {
         for (i, stage) in stages.enumerated() {
             var list: [Input] = []
             for (n, table) in stage.inputs.enumerated() {
-                if let j = (0 ..< i).reversed().first(where: { stages[$0].outputs.contains(table) }) {
+                if let j = (0..<i).reversed().first(where: { stages[$0].outputs.contains(table) }) {
                     list.append(Input(table: table, producer: .stage(j)))
                 } else if sources.contains(table) {
                     list.append(Input(table: table, producer: .source(table)))
-                } else if let j = (i + 1 ..< stages.count).first(where: { stages[$0].outputs.contains(table) }) {
+                } else if let j = (i + 1..<stages.count).first(where: { stages[$0].outputs.contains(table) }) {
                     list.append(Input(table: table, producer: .stage(j)))
                 } else {
                     unresolved.append(Unresolved(stage: i, table: table, inputIndex: stage.inputsDeclared ? n : nil))
@@ -78,7 +78,7 @@ public struct PipelineGraph: Sendable {
             }
         }
         var order: [Int] = []
-        var ready = Set((0 ..< count).filter { indegree[$0] == 0 })
+        var ready = Set((0..<count).filter { indegree[$0] == 0 })
         while let next = ready.min() {
             ready.remove(next)
             order.append(next)
@@ -91,8 +91,8 @@ public struct PipelineGraph: Sendable {
             self.order = order
             self.cycle = nil
         } else {
-            self.order = Array(0 ..< count)
-            self.cycle = Self.findCycle(inputs: inputs, among: Set(0 ..< count).subtracting(order))
+            self.order = Array(0..<count)
+            self.cycle = Self.findCycle(inputs: inputs, among: Set(0..<count).subtracting(order))
         }
     }
 
@@ -103,9 +103,11 @@ public struct PipelineGraph: Sendable {
         var seenAt: [Int: Int] = [:]
         while seenAt[current] == nil {
             seenAt[current] = path.count
-            guard let input = inputs[current].first(where: {
-                if case .stage(let j) = $0.producer { remaining.contains(j) } else { false }
-            }), case .stage(let from) = input.producer else { return nil }
+            guard
+                let input = inputs[current].first(where: {
+                    if case .stage(let j) = $0.producer { remaining.contains(j) } else { false }
+                }), case .stage(let from) = input.producer
+            else { return nil }
             path.append(Edge(stage: current, table: input.table, from: from))
             current = from
         }

@@ -20,8 +20,12 @@ public enum PipelineJSONSchema {
             "type": "object", "additionalProperties": false, "required": ["name", "command", "outputs"],
             "properties": [
                 "name": name, "description": ["type": "string"],
-                "command": ["oneOf": [["type": "string", "minLength": 1],
-                                      ["type": "array", "items": ["type": "string"], "minItems": 1]]],
+                "command": [
+                    "oneOf": [
+                        ["type": "string", "minLength": 1],
+                        ["type": "array", "items": ["type": "string"], "minItems": 1],
+                    ]
+                ],
                 "inputs": tableList,
                 "outputs": ["type": "array", "items": name, "uniqueItems": true, "minItems": 1],
                 "params": ["type": "object"],
@@ -50,10 +54,13 @@ public enum PipelineJSONSchema {
                 "seed": ["type": "integer", "default": .number(JSONNumber(PipelineDefaults.seed))],
                 "runs": ["type": "string", "default": .string(PipelineDefaults.runsDirectory)],
                 "sources": ["type": "object", "additionalProperties": source, "propertyNames": name],
-                "tables": ["type": "object", "propertyNames": name, "additionalProperties": [
-                    "type": "object", "additionalProperties": false,
-                    "properties": ["key": stringList, "description": ["type": "string"]],
-                ]],
+                "tables": [
+                    "type": "object", "propertyNames": name,
+                    "additionalProperties": [
+                        "type": "object", "additionalProperties": false,
+                        "properties": ["key": stringList, "description": ["type": "string"]],
+                    ],
+                ],
                 "stages": ["type": "array", "minItems": 1, "items": ["oneOf": .array(stageVariants)]],
             ],
         ]
@@ -69,7 +76,9 @@ public enum PipelineJSONSchema {
             props.append((spec.name, .object(schema)))
             if spec.defaultValue == nil { required.append(.string(spec.name)) }
         }
-        return ["type": "object", "additionalProperties": false, "properties": .object(props), "required": .array(required)]
+        return [
+            "type": "object", "additionalProperties": false, "properties": .object(props), "required": .array(required),
+        ]
     }
 
     static func constraint(_ c: ParameterConstraint) -> JSONValue {

@@ -151,8 +151,10 @@ private struct Check {
             return nil
         }
         if version > Int64(PipelineConfig.supportedVersion) {
-            issue("$.version", "version \(version) is newer than this bespoke supports "
-                + "(highest supported: \(PipelineConfig.supportedVersion)); upgrade bespoke")
+            issue(
+                "$.version",
+                "version \(version) is newer than this bespoke supports "
+                    + "(highest supported: \(PipelineConfig.supportedVersion)); upgrade bespoke")
             return nil
         }
         if version < 1 {
@@ -204,8 +206,10 @@ private struct Check {
         let produced = Set(stages.flatMap(\.outputs))
         for name in tables.keys.sorted() where !produced.contains(name) && !sourceNames.contains(name) {
             let known = Array(produced) + sourceNames
-            issue(Check.join("$.tables", name), "table '\(name)' is neither a source nor written by any stage"
-                + DidYouMean.hint(for: name, among: known.sorted()))
+            issue(
+                Check.join("$.tables", name),
+                "table '\(name)' is neither a source nor written by any stage"
+                    + DidYouMean.hint(for: name, among: known.sorted()))
         }
 
         let graph = PipelineGraph(stages: stages, sources: sourceNames)
@@ -214,11 +218,14 @@ private struct Check {
             let known = (Array(produced) + sourceNames).sorted()
             let hint = DidYouMean.hint(for: missing.table, among: known)
             if let inputIndex = missing.inputIndex {
-                issue("\(stage.jsonPath).inputs[\(inputIndex)]",
-                      "table '\(missing.table)' is neither a source nor written by any stage" + hint)
+                issue(
+                    "\(stage.jsonPath).inputs[\(inputIndex)]",
+                    "table '\(missing.table)' is neither a source nor written by any stage" + hint)
             } else {
-                issue("\(stage.jsonPath).uses", "kind '\(stage.kindName)' reads table '\(missing.table)', "
-                    + "which is neither a source nor written by any stage" + hint)
+                issue(
+                    "\(stage.jsonPath).uses",
+                    "kind '\(stage.kindName)' reads table '\(missing.table)', "
+                        + "which is neither a source nor written by any stage" + hint)
             }
         }
         if let cycle = graph.cycle {
@@ -260,8 +267,10 @@ private struct Check {
                 if SourceConfig.formats.contains(s) {
                     format = s
                 } else {
-                    issue(path + ".format", "expected one of \(SourceConfig.formats.joined(separator: ", ")), "
-                        + "got \"\(s)\"" + DidYouMean.hint(for: s, among: SourceConfig.formats))
+                    issue(
+                        path + ".format",
+                        "expected one of \(SourceConfig.formats.joined(separator: ", ")), "
+                            + "got \"\(s)\"" + DidYouMean.hint(for: s, among: SourceConfig.formats))
                 }
             }
             var key: [String] = []
@@ -275,9 +284,10 @@ private struct Check {
             if let o = value["options"] {
                 if case .object = o { options = o } else { expect(path + ".options", "an object", got: o) }
             }
-            out.append(SourceConfig(
-                name: name, path: file, absolutePath: FilePaths.resolve(file, against: directory),
-                format: format, key: key, sqliteTable: sqliteTable, options: options))
+            out.append(
+                SourceConfig(
+                    name: name, path: file, absolutePath: FilePaths.resolve(file, against: directory),
+                    format: format, key: key, sqliteTable: sqliteTable, options: options))
         }
         return out
     }
@@ -324,8 +334,10 @@ private struct Check {
                     kind = .builtIn(k)
                 } else {
                     let known = registry.names.isEmpty ? "none registered" : registry.names.joined(separator: ", ")
-                    issue(path + ".uses", "unknown stage kind '\(kindName)'"
-                        + DidYouMean.hint(for: kindName, among: registry.names) + "; known kinds: \(known)")
+                    issue(
+                        path + ".uses",
+                        "unknown stage kind '\(kindName)'"
+                            + DidYouMean.hint(for: kindName, among: registry.names) + "; known kinds: \(known)")
                 }
             }
         case (nil, .some(let c)):
@@ -347,7 +359,8 @@ private struct Check {
         }
         var outputs: [String] = []
         var params: JSONValue = v["params"] ?? .object([])
-        if case .object = params {} else {
+        if case .object = params {
+        } else {
             expect(path + ".params", "an object", got: params)
             params = .object([])
         }
@@ -356,8 +369,10 @@ private struct Check {
         switch kind {
         case .builtIn(let k):
             if v["outputs"] != nil {
-                issue(path + ".outputs", "a built-in stage's outputs are declared by its kind '\(k.name)'; "
-                    + "remove this key")
+                issue(
+                    path + ".outputs",
+                    "a built-in stage's outputs are declared by its kind '\(k.name)'; "
+                        + "remove this key")
             }
             if v["version"] != nil {
                 issue(path + ".version", "a built-in stage's version is its kind's algorithm version; remove this key")
@@ -395,9 +410,10 @@ private struct Check {
         } else {
             inputs = []
         }
-        return StageConfig(name: name, index: index, kind: kind, inputs: inputs,
-                           inputsDeclared: explicitInputs != nil, outputs: outputs,
-                           params: params, algorithmVersion: algorithmVersion, description: description)
+        return StageConfig(
+            name: name, index: index, kind: kind, inputs: inputs,
+            inputsDeclared: explicitInputs != nil, outputs: outputs,
+            params: params, algorithmVersion: algorithmVersion, description: description)
     }
 
     // MARK: Parameters of built-in kinds
@@ -414,8 +430,10 @@ private struct Check {
         var ok = true
         for m in members where !names.contains(m.key) {
             let known = names.isEmpty ? "it takes no parameters" : "its parameters: " + names.joined(separator: ", ")
-            issue(Check.join(path, m.key), "unknown parameter '\(m.key)' for kind '\(kind)'"
-                + DidYouMean.hint(for: m.key, among: names) + "; \(known)")
+            issue(
+                Check.join(path, m.key),
+                "unknown parameter '\(m.key)' for kind '\(kind)'"
+                    + DidYouMean.hint(for: m.key, among: names) + "; \(known)")
             ok = false
         }
         var result: [(key: String, value: JSONValue)] = []
@@ -466,7 +484,11 @@ private struct Check {
             var out: [JSONValue] = []
             var ok = true
             for (i, item) in items.enumerated() {
-                if let x = checkValue(item, element, at: "\(path)[\(i)]", kind: kind) { out.append(x) } else { ok = false }
+                if let x = checkValue(item, element, at: "\(path)[\(i)]", kind: kind) {
+                    out.append(x)
+                } else {
+                    ok = false
+                }
             }
             return ok ? .array(out) : nil
         case .object(let specs):

@@ -101,8 +101,10 @@ public struct RunDiff: Sendable {
             let b = try StageManifest.load(folderB.manifestPath(name))
             if a == nil && b == nil { continue }
             guard let a, let b else {
-                stages.append(StageDiff(stage: name, presence: a == nil ? "only in B" : "only in A",
-                                        fingerprintChanged: true, counters: [], metrics: [], tables: []))
+                stages.append(
+                    StageDiff(
+                        stage: name, presence: a == nil ? "only in B" : "only in A",
+                        fingerprintChanged: true, counters: [], metrics: [], tables: []))
                 continue
             }
             var tables: [TableDiff] = []
@@ -114,14 +116,18 @@ public struct RunDiff: Sendable {
                 guard options.tables.isEmpty || options.tables.contains(table) else { continue }
                 if oa?.table == nil && ob?.table == nil && oa?.sha256 == ob?.sha256 { continue }
                 let key = options.key ?? config.key(ofTable: table)
-                tables.append(try compareTable(table: table, file: file,
-                                               a: oa.map { (folderA.stageDirectory(name) + "/" + file, $0) },
-                                               b: ob.map { (folderB.stageDirectory(name) + "/" + file, $0) },
-                                               key: key, samples: options.samples))
+                tables.append(
+                    try compareTable(
+                        table: table, file: file,
+                        a: oa.map { (folderA.stageDirectory(name) + "/" + file, $0) },
+                        b: ob.map { (folderB.stageDirectory(name) + "/" + file, $0) },
+                        key: key, samples: options.samples))
             }
-            stages.append(StageDiff(stage: name, presence: nil, fingerprintChanged: a.fingerprint != b.fingerprint,
-                                    counters: numberDeltas(a.counters, b.counters),
-                                    metrics: numberDeltas(a.metrics, b.metrics), tables: tables))
+            stages.append(
+                StageDiff(
+                    stage: name, presence: nil, fingerprintChanged: a.fingerprint != b.fingerprint,
+                    counters: numberDeltas(a.counters, b.counters),
+                    metrics: numberDeltas(a.metrics, b.metrics), tables: tables))
         }
         return RunDiff(runA: runA, runB: runB, stages: stages)
     }
@@ -144,8 +150,10 @@ public struct RunDiff: Sendable {
         }
     }
 
-    static func compareTable(table: String, file: String, a: (path: String, output: StageManifest.Output)?,
-                             b: (path: String, output: StageManifest.Output)?, key: [String]?, samples: Int)
+    static func compareTable(
+        table: String, file: String, a: (path: String, output: StageManifest.Output)?,
+        b: (path: String, output: StageManifest.Output)?, key: [String]?, samples: Int
+    )
         throws(EngineError) -> TableDiff
     {
         var d = TableDiff(table: table, file: file, presence: nil, identical: false)
@@ -195,13 +203,13 @@ public struct RunDiff: Sendable {
                 cols.map { TableCell(column: $0, row: i).text }.joined(separator: "\u{1F}")
             }
             var indexB: [String: Int] = [:]
-            for i in 0 ..< fb.rowCount {
+            for i in 0..<fb.rowCount {
                 let k = keyText(keyB, i)
                 if indexB[k] == nil { indexB[k] = i } else { d.duplicateKeys += 1 }
             }
             var matchedB = Set<Int>()
             var seenA = Set<String>()
-            for i in 0 ..< fa.rowCount {
+            for i in 0..<fa.rowCount {
                 let k = keyText(keyA, i)
                 guard seenA.insert(k).inserted else {
                     d.duplicateKeys += 1
@@ -216,7 +224,7 @@ public struct RunDiff: Sendable {
             }
             d.onlyInB = indexB.count - matchedB.count
         } else {
-            pairs = (0 ..< min(fa.rowCount, fb.rowCount)).map { ($0, $0) }
+            pairs = (0..<min(fa.rowCount, fb.rowCount)).map { ($0, $0) }
             d.onlyInA = max(0, fa.rowCount - fb.rowCount)
             d.onlyInB = max(0, fb.rowCount - fa.rowCount)
         }
@@ -244,16 +252,21 @@ public struct RunDiff: Sendable {
             let meanA = ca.type.isNumeric ? TableCell.mean(ca) : nil
             let meanB = cb.type.isNumeric ? TableCell.mean(cb) : nil
             if changed > 0 || meanA != meanB || ca.nullCount != cb.nullCount {
-                d.columns.append(ColumnDiff(name: name, changed: changed, maxAbsoluteDifference: maxDiff,
-                                            meanA: meanA, meanB: meanB, nullsA: ca.nullCount, nullsB: cb.nullCount))
+                d.columns.append(
+                    ColumnDiff(
+                        name: name, changed: changed, maxAbsoluteDifference: maxDiff,
+                        meanA: meanA, meanB: meanB, nullsA: ca.nullCount, nullsB: cb.nullCount))
             }
         }
         d.changed = changedRows.filter { $0 }.count
         d.unchanged = pairs.count - d.changed
         for p in changesByPair.keys.sorted().prefix(samples) {
             let (i, _) = pairs[p]
-            let label = usableKey.map { k in k.map { "\($0)=\(TableCell(column: fa[$0]!, row: i).text)" }
-                .joined(separator: ", ") } ?? "row \(i)"
+            let label =
+                usableKey.map { k in
+                    k.map { "\($0)=\(TableCell(column: fa[$0]!, row: i).text)" }
+                        .joined(separator: ", ")
+                } ?? "row \(i)"
             d.samples.append((label, changesByPair[p]!))
         }
         return d
@@ -316,7 +329,7 @@ struct TableCell: Equatable {
     static func mean(_ c: Column) -> Double? {
         var sum = 0.0
         var n = 0
-        for i in 0 ..< c.count where !c.isNull(i) {
+        for i in 0..<c.count where !c.isNull(i) {
             if let v = TableCell(column: c, row: i).number, v.isFinite {
                 sum += v
                 n += 1

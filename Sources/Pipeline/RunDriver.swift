@@ -17,8 +17,10 @@ public struct RunDriver {
         public var keepGoing = false
         public var dryRun = false
 
-        public init(from: String? = nil, only: [String] = [], force: Bool = false, keepGoing: Bool = false,
-                    dryRun: Bool = false) {
+        public init(
+            from: String? = nil, only: [String] = [], force: Bool = false, keepGoing: Bool = false,
+            dryRun: Bool = false
+        ) {
             self.from = from
             self.only = only
             self.force = force
@@ -65,8 +67,10 @@ public struct RunDriver {
     public let launcher: Launcher
     public let environment: [String: String]
 
-    public init(config: PipelineConfig, folder: RunFolder, log: StageLog, options: Options, launcher: Launcher,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        config: PipelineConfig, folder: RunFolder, log: StageLog, options: Options, launcher: Launcher,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.config = config
         self.folder = folder
         self.log = log
@@ -134,7 +138,8 @@ public struct RunDriver {
                 continue
             }
             if !options.force, let evaluation = try? evaluator.evaluate(i, verifyInputs: false, verifyOutputs: true),
-               evaluation.isUpToDate {
+                evaluation.isUpToDate
+            {
                 log.info("up to date", stage: stage.name)
                 summary.upToDate.append(stage.name)
                 try RunRecord.update(folder, config: config) { r in
@@ -187,13 +192,15 @@ public struct RunDriver {
         if finalStatus == .succeeded {
             summary.complete = true
             try folder.markLatest()
-            log.info("run \(folder.id) complete: \(summary.ran.count) ran, \(summary.upToDate.count) up to date; "
-                + "latest → \(folder.id)")
+            log.info(
+                "run \(folder.id) complete: \(summary.ran.count) ran, \(summary.upToDate.count) up to date; "
+                    + "latest → \(folder.id)")
         } else if let resume = summary.resumeCommand {
             log.error("Fix the cause, then resume with: \(resume)")
         } else {
-            log.info("run \(folder.id): \(summary.ran.count) ran, \(summary.upToDate.count) up to date; "
-                + "other stages were not selected")
+            log.info(
+                "run \(folder.id): \(summary.ran.count) ran, \(summary.upToDate.count) up to date; "
+                    + "other stages were not selected")
         }
         return summary
     }
@@ -227,14 +234,17 @@ public struct RunDriver {
             // the kind in-process when it is linked in and reports it missing otherwise.
             let candidates = launcher.searchDirectories.map { $0 + "/" + kind.executableName }
             if let exe = candidates.first(where: { access($0, X_OK) == 0 })
-                ?? ChildProcess.lookup(kind.executableName, path: environment["PATH"] ?? "") {
+                ?? ChildProcess.lookup(kind.executableName, path: environment["PATH"] ?? "")
+            {
                 argv = [exe]
             } else {
                 argv = [launcher.bespoke, "stage"]
             }
         }
-        argv += ["--pipeline", config.file, "--run", folder.id, "--stage", stage.name, "--recompute-corrupt",
-                 "--log-format", log.format.rawValue]
+        argv += [
+            "--pipeline", config.file, "--run", folder.id, "--stage", stage.name, "--recompute-corrupt",
+            "--log-format", log.format.rawValue,
+        ]
         if options.force { argv.append("--force") }
         var env = environment
         env[RunLock.inheritedDescriptorVariable] = String(lock.inheritableDescriptor())

@@ -38,10 +38,12 @@ public struct RunHistory: Sendable {
             let stages = [RunRecord.StageEntry.Status.succeeded, .upToDate, .failed, .blocked, .running]
                 .compactMap { s in counts[s].map { "\($0) \(s.rawValue.replacingOccurrences(of: "_", with: " "))" } }
                 .joined(separator: ", ")
-            rows.append([e.id, r.status.rawValue, r.started, r.seconds.map { String(format: "%.1f", $0) } ?? "",
-                         stages, e.isLatest ? "latest" : ""])
+            rows.append([
+                e.id, r.status.rawValue, r.started, r.seconds.map { String(format: "%.1f", $0) } ?? "",
+                stages, e.isLatest ? "latest" : "",
+            ])
         }
-        let widths = (0 ..< rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
@@ -49,18 +51,19 @@ public struct RunHistory: Sendable {
     }
 
     public var json: JSONValue {
-        .array(entries.map { e in
-            var m: [(key: String, value: JSONValue)] = [("run", .string(e.id)), ("latest", .bool(e.isLatest))]
-            if let r = e.record {
-                m.append(("status", .string(r.status.rawValue)))
-                m.append(("started", .string(r.started)))
-                if let f = r.finished { m.append(("finished", .string(f))) }
-                if let s = r.seconds { m.append(("seconds", .number(JSONNumber(s)))) }
-                m.append(("pipeline_hash", .string(r.pipelineHash)))
-                m.append(("stages", r.json["stages"] ?? .object([])))
-            }
-            if let p = e.problem { m.append(("problem", .string(p))) }
-            return .object(m)
-        })
+        .array(
+            entries.map { e in
+                var m: [(key: String, value: JSONValue)] = [("run", .string(e.id)), ("latest", .bool(e.isLatest))]
+                if let r = e.record {
+                    m.append(("status", .string(r.status.rawValue)))
+                    m.append(("started", .string(r.started)))
+                    if let f = r.finished { m.append(("finished", .string(f))) }
+                    if let s = r.seconds { m.append(("seconds", .number(JSONNumber(s)))) }
+                    m.append(("pipeline_hash", .string(r.pipelineHash)))
+                    m.append(("stages", r.json["stages"] ?? .object([])))
+                }
+                if let p = e.problem { m.append(("problem", .string(p))) }
+                return .object(m)
+            })
     }
 }

@@ -22,12 +22,15 @@ public final class RunLock {
 
     /// Locks `path` without waiting, or adopts the descriptor a parent passed in `environment`.
     /// Throws `.locked` naming the holder's pid when another process has it.
-    public static func acquire(path: String, run: String,
-                               environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func acquire(
+        path: String, run: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         throws(EngineError) -> RunLock
     {
         if let inherited = environment[inheritedDescriptorVariable].flatMap(Int32.init),
-           let lock = adopt(descriptor: inherited, path: path, run: run) {
+            let lock = adopt(descriptor: inherited, path: path, run: run)
+        {
             return lock
         }
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -69,7 +72,7 @@ public final class RunLock {
         var buffer = [UInt8](repeating: 0, count: 32)
         let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard n > 0 else { return nil }
-        return Int32(String(decoding: buffer[0 ..< n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        return Int32(String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// The descriptor with close-on-exec cleared, for a child that must share the lock; pass its

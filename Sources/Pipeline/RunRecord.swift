@@ -89,9 +89,10 @@ public struct RunRecord: Sendable, Equatable {
         func fail(_ why: String) -> EngineError { .runRecordUnreadable(path: path, reason: why) }
         guard doc["format"]?.intValue == Int64(Self.format) else { throw fail("expected format \(Self.format)") }
         guard let run = doc["run"]?.stringValue, let pipeline = doc["pipeline"]?.stringValue,
-              let hash = doc["pipeline_hash"]?.stringValue,
-              let status = doc["status"]?.stringValue.flatMap(Status.init(rawValue:)),
-              let started = doc["started"]?.stringValue else { throw fail("missing run fields") }
+            let hash = doc["pipeline_hash"]?.stringValue,
+            let status = doc["status"]?.stringValue.flatMap(Status.init(rawValue:)),
+            let started = doc["started"]?.stringValue
+        else { throw fail("missing run fields") }
         self.init(run: run, pipeline: pipeline, pipelineHash: hash, status: status, started: started)
         bespokeVersion = doc["bespoke_version"]?.stringValue ?? ""
         finished = doc["finished"]?.stringValue
@@ -142,11 +143,15 @@ public struct RunRecord: Sendable, Equatable {
     }
 
     /// Loads, changes and saves the record in one step (callers hold the run lock).
-    public static func update(_ folder: RunFolder, config: PipelineConfig,
-                              _ change: (inout RunRecord) -> Void) throws(EngineError) {
-        var record = try load(folder) ?? RunRecord(
-            run: folder.id, pipeline: config.file, pipelineHash: config.hash, status: .incomplete,
-            started: Timestamp.now())
+    public static func update(
+        _ folder: RunFolder, config: PipelineConfig,
+        _ change: (inout RunRecord) -> Void
+    ) throws(EngineError) {
+        var record =
+            try load(folder)
+            ?? RunRecord(
+                run: folder.id, pipeline: config.file, pipelineHash: config.hash, status: .incomplete,
+                started: Timestamp.now())
         change(&record)
         try record.save(folder)
     }

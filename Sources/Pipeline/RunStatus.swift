@@ -39,9 +39,10 @@ public struct RunStatus: Sendable {
 
     /// Looks at every stage in execution order. `selection` limits which stages are evaluated;
     /// `force` marks every selected stage stale. Outputs are re-hashed against their manifests.
-    public static func compute(config: PipelineConfig, folder: RunFolder, selection: Set<String>? = nil,
-                               force: Bool = false) throws(EngineError) -> RunStatus
-    {
+    public static func compute(
+        config: PipelineConfig, folder: RunFolder, selection: Set<String>? = nil,
+        force: Bool = false
+    ) throws(EngineError) -> RunStatus {
         let evaluator = StageEvaluator(config: config, folder: folder)
         let record = try RunRecord.load(folder)
         var stages: [Stage] = []
@@ -49,8 +50,9 @@ public struct RunStatus: Sendable {
         for i in evaluator.graph.order {
             let stage = config.stages[i]
             let entry = record?.stages[stage.name]
-            var s = Stage(name: stage.name, kind: stage.kindName, state: .upToDate, reasons: [], error: nil,
-                          exitCode: nil, log: entry?.log, fingerprint: nil, finished: entry?.finished)
+            var s = Stage(
+                name: stage.name, kind: stage.kindName, state: .upToDate, reasons: [], error: nil,
+                exitCode: nil, log: entry?.log, fingerprint: nil, finished: entry?.finished)
             if let selection, !selection.contains(stage.name) {
                 // Not evaluated: report what its manifest says without re-hashing.
                 let m = try? evaluator.manifest(of: stage.name)
@@ -106,8 +108,9 @@ public struct RunStatus: Sendable {
             stateByIndex[i] = s.state
             stages.append(s)
         }
-        return RunStatus(run: folder.id, runDirectory: folder.path, pipeline: config.file, stages: stages,
-                         exists: record != nil)
+        return RunStatus(
+            run: folder.id, runDirectory: folder.path, pipeline: config.file, stages: stages,
+            exists: record != nil)
     }
 
     /// A table for people: one line per stage and, under it, each reason.
@@ -133,7 +136,9 @@ public struct RunStatus: Sendable {
             if s.state == .failed, let log = s.log { out += indent + "log: " + dir + "/" + log + "\n" }
         }
         let pending = stages.filter(\.needsWork).count
-        out += pending == 0 ? "all \(stages.count) stages up to date\n" : "\(pending) of \(stages.count) stages need work\n"
+        out +=
+            pending == 0
+            ? "all \(stages.count) stages up to date\n" : "\(pending) of \(stages.count) stages need work\n"
         return out
     }
 
@@ -141,17 +146,21 @@ public struct RunStatus: Sendable {
         .object([
             ("run", .string(run)), ("run_dir", .string(runDirectory)), ("pipeline", .string(pipeline)),
             ("exists", .bool(exists)), ("up_to_date", .bool(!pendingWork)),
-            ("stages", .array(stages.map { s in
-                var m: [(key: String, value: JSONValue)] = [
-                    ("name", .string(s.name)), ("kind", .string(s.kind)), ("state", .string(s.state.rawValue)),
-                    ("reasons", .array(s.reasons.map(\.json))),
-                ]
-                if let e = s.error { m.append(("error", .string(e))) }
-                if let c = s.exitCode { m.append(("exit_code", .number(JSONNumber(Int(c))))) }
-                if let l = s.log { m.append(("log", .string(l))) }
-                if let f = s.fingerprint { m.append(("fingerprint", .string(f))) }
-                return .object(m)
-            })),
+            (
+                "stages",
+                .array(
+                    stages.map { s in
+                        var m: [(key: String, value: JSONValue)] = [
+                            ("name", .string(s.name)), ("kind", .string(s.kind)), ("state", .string(s.state.rawValue)),
+                            ("reasons", .array(s.reasons.map(\.json))),
+                        ]
+                        if let e = s.error { m.append(("error", .string(e))) }
+                        if let c = s.exitCode { m.append(("exit_code", .number(JSONNumber(Int(c))))) }
+                        if let l = s.log { m.append(("log", .string(l))) }
+                        if let f = s.fingerprint { m.append(("fingerprint", .string(f))) }
+                        return .object(m)
+                    })
+            ),
         ])
     }
 }

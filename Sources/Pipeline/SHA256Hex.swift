@@ -24,7 +24,7 @@ public enum SHA256Hex {
                 throw .readFailed(path: path, errno: errno)
             }
             if n == 0 { break }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0 ..< n]))
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             total += Int64(n)
         }
         return (hex(hasher.finalize()), total)

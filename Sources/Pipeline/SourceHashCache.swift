@@ -33,8 +33,9 @@ public final class SourceHashCache {
         var st = stat()
         guard stat(file, &st) == 0 else { throw .cannotOpen(path: file, errno: errno) }
         let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-        let key = Entry(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
-                        mtimeNanoseconds: mtime, sha256: "")
+        let key = Entry(
+            device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+            mtimeNanoseconds: mtime, sha256: "")
         if var cached = entries[file] {
             let hash = cached.sha256
             cached.sha256 = ""
@@ -61,11 +62,16 @@ public final class SourceHashCache {
         guard dirty else { return }
         var members: [(key: String, value: JSONValue)] = []
         for (file, e) in entries {
-            members.append((file, [
-                "device": .number(JSONNumber(literal: String(e.device))), "inode": .number(JSONNumber(literal: String(e.inode))),
-                "size": .number(JSONNumber(e.size)), "mtime_ns": .number(JSONNumber(e.mtimeNanoseconds)),
-                "sha256": .string(e.sha256),
-            ]))
+            members.append(
+                (
+                    file,
+                    [
+                        "device": .number(JSONNumber(literal: String(e.device))),
+                        "inode": .number(JSONNumber(literal: String(e.inode))),
+                        "size": .number(JSONNumber(e.size)), "mtime_ns": .number(JSONNumber(e.mtimeNanoseconds)),
+                        "sha256": .string(e.sha256),
+                    ]
+                ))
         }
         let doc: JSONValue = ["format": 1, "files": .object(members)]
         let dir = (path as NSString).deletingLastPathComponent
@@ -75,12 +81,14 @@ public final class SourceHashCache {
 
     private func load() {
         guard let bytes = try? DurableFiles.read(path), let doc = try? JSONParser.parse(bytes),
-              doc["format"]?.intValue == 1, let files = doc["files"]?.objectMembers else { return }
+            doc["format"]?.intValue == 1, let files = doc["files"]?.objectMembers
+        else { return }
         for (file, v) in files {
             guard let dev = v["device"].flatMap({ UInt64(CanonicalJSON.string($0)) }),
-                  let ino = v["inode"].flatMap({ UInt64(CanonicalJSON.string($0)) }),
-                  let size = v["size"]?.intValue, let mtime = v["mtime_ns"]?.intValue,
-                  let sha = v["sha256"]?.stringValue else { continue }
+                let ino = v["inode"].flatMap({ UInt64(CanonicalJSON.string($0)) }),
+                let size = v["size"]?.intValue, let mtime = v["mtime_ns"]?.intValue,
+                let sha = v["sha256"]?.stringValue
+            else { continue }
             entries[file] = Entry(device: dev, inode: ino, size: size, mtimeNanoseconds: mtime, sha256: sha)
         }
     }

@@ -62,20 +62,24 @@ public final class StageEvaluator {
                     let actual: (sha256: String, bytes: Int64)
                     do { actual = try SHA256Hex.ofFile(path) } catch {
                         if case .cannotOpen(_, let e) = error, e == ENOENT {
-                            throw .corruptArtifact(path: path, expected: "\(output.bytes) bytes", got: "no file",
-                                                   stageToRerun: producer, run: folder.id)
+                            throw .corruptArtifact(
+                                path: path, expected: "\(output.bytes) bytes", got: "no file",
+                                stageToRerun: producer, run: folder.id)
                         }
                         throw .io(error)
                     }
                     if actual.bytes != output.bytes || actual.sha256 != output.sha256 {
-                        let (e, g) = actual.bytes != output.bytes
+                        let (e, g) =
+                            actual.bytes != output.bytes
                             ? ("\(output.bytes) bytes", "\(actual.bytes) bytes")
                             : ("sha256 \(output.sha256.prefix(16))…", "sha256 \(actual.sha256.prefix(16))…")
                         throw .corruptArtifact(path: path, expected: e, got: g, stageToRerun: producer, run: folder.id)
                     }
                 }
-                out.append(ResolvedInput(table: input.table, producer: .stage(producer), path: path,
-                                         sha256: output.sha256, sourceSettings: nil))
+                out.append(
+                    ResolvedInput(
+                        table: input.table, producer: .stage(producer), path: path,
+                        sha256: output.sha256, sourceSettings: nil))
             case .source(let name):
                 let source = config.source(named: name)!
                 let hash: (sha256: String, bytes: Int64)
@@ -85,8 +89,10 @@ public final class StageEvaluator {
                     }
                     throw .io(error)
                 }
-                out.append(ResolvedInput(table: input.table, producer: .source(name), path: source.absolutePath,
-                                         sha256: hash.sha256, sourceSettings: source.fingerprintSettings))
+                out.append(
+                    ResolvedInput(
+                        table: input.table, producer: .source(name), path: source.absolutePath,
+                        sha256: hash.sha256, sourceSettings: source.fingerprintSettings))
             }
         }
         sourceHashes.save()
@@ -117,7 +123,8 @@ public final class StageEvaluator {
     {
         let stage = config.stages[index]
         let inputs = try resolveInputs(of: index, verify: verifyInputs)
-        let fingerprint = StageFingerprint(stage: stage, seed: config.seed, inputs: inputs, code: try codeHashes(of: index))
+        let fingerprint = StageFingerprint(
+            stage: stage, seed: config.seed, inputs: inputs, code: try codeHashes(of: index))
         guard let manifest = try manifest(of: stage.name) else {
             return Evaluation(inputs: inputs, fingerprint: fingerprint, manifest: nil, reasons: [.neverRun])
         }

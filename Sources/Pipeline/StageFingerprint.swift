@@ -13,7 +13,9 @@ public struct StageFingerprint: Sendable, Equatable {
     /// SHA-256 hex of `CanonicalJSON.string(inputs)`.
     public let digest: String
 
-    public init(stage: StageConfig, seed: Int64, inputs resolved: [ResolvedInput], code: [(file: String, sha256: String)]) {
+    public init(
+        stage: StageConfig, seed: Int64, inputs resolved: [ResolvedInput], code: [(file: String, sha256: String)]
+    ) {
         var tables: [(key: String, value: JSONValue)] = []
         for input in resolved {
             var m: [(key: String, value: JSONValue)] = [("sha256", .string(input.sha256))]

@@ -41,7 +41,8 @@ public struct StageResult: Sendable {
     /// Peak memory of a child process that did the work, if any.
     public var childPeakMemoryBytes: Int64?
 
-    public init(counters: JSONValue = .object([]), metrics: JSONValue = .object([]), childPeakMemoryBytes: Int64? = nil) {
+    public init(counters: JSONValue = .object([]), metrics: JSONValue = .object([]), childPeakMemoryBytes: Int64? = nil)
+    {
         self.counters = counters
         self.metrics = metrics
         self.childPeakMemoryBytes = childPeakMemoryBytes

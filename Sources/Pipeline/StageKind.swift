@@ -15,8 +15,10 @@ public struct StageKind: Sendable, Equatable {
     public var writes: [TableSelector]
     public var summary: String
 
-    public init(name: String, algorithmVersion: String, parameters: [ParameterSpec] = [],
-                reads: [TableSelector], writes: [TableSelector], summary: String = "") {
+    public init(
+        name: String, algorithmVersion: String, parameters: [ParameterSpec] = [],
+        reads: [TableSelector], writes: [TableSelector], summary: String = ""
+    ) {
         self.name = name
         self.algorithmVersion = algorithmVersion
         self.parameters = parameters

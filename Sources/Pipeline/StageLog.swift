@@ -66,10 +66,16 @@ public final class StageLog: @unchecked Sendable {
         case .text:
             let prefix = stageName.map { "[\($0)] " } ?? ""
             let tag = level == .warning ? "warning: " : level == .error ? "error: " : ""
-            let extra = fields.isEmpty ? "" : " (" + fields.map { "\($0.0)=\(CanonicalJSON.string($0.1))" }
-                .joined(separator: ", ") + ")"
-            emit(toStderr: prefix + tag + message + extra, toFile: time + " " + level.rawValue.uppercased() + " "
-                + prefix + message + extra)
+            let extra =
+                fields.isEmpty
+                ? ""
+                : " ("
+                    + fields.map { "\($0.0)=\(CanonicalJSON.string($0.1))" }
+                    .joined(separator: ", ") + ")"
+            emit(
+                toStderr: prefix + tag + message + extra,
+                toFile: time + " " + level.rawValue.uppercased() + " "
+                    + prefix + message + extra)
         case .json:
             var m: [(key: String, value: JSONValue)] = [("ts", .string(time)), ("level", .string(level.rawValue))]
             if let run { m.append(("run", .string(run))) }

@@ -53,7 +53,10 @@ public struct StageManifest: Sendable, Equatable {
 
     public var json: JSONValue {
         func schemaJSON(_ s: Schema) -> JSONValue {
-            .array(s.fields.map { ["name": .string($0.name), "type": .string($0.type.rawValue), "nullable": .bool($0.nullable)] })
+            .array(
+                s.fields.map {
+                    ["name": .string($0.name), "type": .string($0.type.rawValue), "nullable": .bool($0.nullable)]
+                })
         }
         let outs: [JSONValue] = outputs.map { o in
             var m: [(key: String, value: JSONValue)] = [
@@ -65,8 +68,10 @@ public struct StageManifest: Sendable, Equatable {
             return .object(m)
         }
         let ins: [JSONValue] = inputs.map {
-            ["table": .string($0.table), "from": .string($0.producerKind), "name": .string($0.producer),
-             "path": .string($0.path), "sha256": .string($0.sha256)]
+            [
+                "table": .string($0.table), "from": .string($0.producerKind), "name": .string($0.producer),
+                "path": .string($0.path), "sha256": .string($0.sha256),
+            ]
         }
         return [
             "format": .number(JSONNumber(Self.format)),
@@ -75,7 +80,9 @@ public struct StageManifest: Sendable, Equatable {
             "fingerprint": .string(fingerprint), "fingerprint_inputs": fingerprintInputs,
             "inputs": .array(ins), "outputs": .array(outs),
             "counters": counters, "metrics": metrics,
-            "timing": ["started": .string(started), "finished": .string(finished), "seconds": .number(JSONNumber(seconds))],
+            "timing": [
+                "started": .string(started), "finished": .string(finished), "seconds": .number(JSONNumber(seconds)),
+            ],
             "peak_memory_bytes": .number(JSONNumber(peakMemoryBytes)),
         ]
     }
@@ -102,7 +109,8 @@ public struct StageManifest: Sendable, Equatable {
             return s
         }
         guard doc["format"]?.intValue == Int64(Self.format) else {
-            throw DecodeFailure(message: "expected format \(Self.format), got \(doc["format"].map { $0.brief() } ?? "none")")
+            throw DecodeFailure(
+                message: "expected format \(Self.format), got \(doc["format"].map { $0.brief() } ?? "none")")
         }
         stage = try str(doc, "stage")
         kind = try str(doc, "kind")
@@ -113,9 +121,11 @@ public struct StageManifest: Sendable, Equatable {
         fingerprintInputs = fi
         var ins: [InputProvenance] = []
         for i in doc["inputs"]?.arrayValue ?? [] {
-            ins.append(InputProvenance(table: try str(i, "table"), producerKind: try str(i, "from"),
-                                       producer: try str(i, "name"), path: try str(i, "path"),
-                                       sha256: try str(i, "sha256")))
+            ins.append(
+                InputProvenance(
+                    table: try str(i, "table"), producerKind: try str(i, "from"),
+                    producer: try str(i, "name"), path: try str(i, "path"),
+                    sha256: try str(i, "sha256")))
         }
         inputs = ins
         var outs: [Output] = []
@@ -124,15 +134,18 @@ public struct StageManifest: Sendable, Equatable {
             guard let bytes = o["bytes"]?.intValue else { throw DecodeFailure(message: "output without 'bytes'") }
             var schema: Schema?
             if let fields = o["schema"]?.arrayValue {
-                schema = Schema(try fields.map { f throws(DecodeFailure) in
-                    guard let t = DataType(rawValue: try str(f, "type")) else {
-                        throw DecodeFailure(message: "unknown column type in schema")
-                    }
-                    return Field(try str(f, "name"), t, nullable: f["nullable"]?.boolValue ?? true)
-                })
+                schema = Schema(
+                    try fields.map { f throws(DecodeFailure) in
+                        guard let t = DataType(rawValue: try str(f, "type")) else {
+                            throw DecodeFailure(message: "unknown column type in schema")
+                        }
+                        return Field(try str(f, "name"), t, nullable: f["nullable"]?.boolValue ?? true)
+                    })
             }
-            outs.append(Output(file: try str(o, "file"), table: o["table"]?.stringValue, sha256: try str(o, "sha256"),
-                               bytes: bytes, rows: o["rows"]?.intValue, schema: schema))
+            outs.append(
+                Output(
+                    file: try str(o, "file"), table: o["table"]?.stringValue, sha256: try str(o, "sha256"),
+                    bytes: bytes, rows: o["rows"]?.intValue, schema: schema))
         }
         outputs = outs
         counters = doc["counters"] ?? .object([])
@@ -143,9 +156,11 @@ public struct StageManifest: Sendable, Equatable {
         peakMemoryBytes = doc["peak_memory_bytes"]?.intValue ?? 0
     }
 
-    public init(stage: String, kind: String, run: String, fingerprint: String, fingerprintInputs: JSONValue,
-                inputs: [InputProvenance], outputs: [Output], counters: JSONValue, metrics: JSONValue,
-                started: String, finished: String, seconds: Double, peakMemoryBytes: Int64) {
+    public init(
+        stage: String, kind: String, run: String, fingerprint: String, fingerprintInputs: JSONValue,
+        inputs: [InputProvenance], outputs: [Output], counters: JSONValue, metrics: JSONValue,
+        started: String, finished: String, seconds: Double, peakMemoryBytes: Int64
+    ) {
         self.stage = stage
         self.kind = kind
         self.run = run

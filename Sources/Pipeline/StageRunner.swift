@@ -37,8 +37,10 @@ public struct StageRunner {
     public let options: Options
     public let environment: [String: String]
 
-    public init(config: PipelineConfig, folder: RunFolder, log: StageLog, options: Options = Options(),
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        config: PipelineConfig, folder: RunFolder, log: StageLog, options: Options = Options(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.config = config
         self.folder = folder
         self.log = log
@@ -102,7 +104,8 @@ public struct StageRunner {
             return .upToDate(manifest)
         }
         if let corrupt = evaluation.reasons.first(where: { $0.code == "corrupt_output" }),
-           case .corruptOutput(let file, let expected, let got) = corrupt, !options.force, !options.recomputeCorrupt {
+            case .corruptOutput(let file, let expected, let got) = corrupt, !options.force, !options.recomputeCorrupt
+        {
             throw .corruptArtifact(path: file, expected: expected, got: got, stageToRerun: stage.name, run: folder.id)
         }
         let why = options.force && evaluation.isUpToDate ? [StaleReason.forced] : evaluation.reasons
@@ -124,8 +127,9 @@ public struct StageRunner {
 
         do throws(EngineError) {
             stageLog.info("fingerprint \(evaluation.fingerprint.digest)")
-            let context = StageContext(config: config, stage: stage, runID: folder.id, runDirectory: folder.path,
-                                       inputs: evaluation.inputs, outputDirectory: temporary, log: stageLog)
+            let context = StageContext(
+                config: config, stage: stage, runID: folder.id, runDirectory: folder.path,
+                inputs: evaluation.inputs, outputDirectory: temporary, log: stageLog)
             let result: StageResult
             do { result = try impl.run(context) } catch { throw Self.engineError(error, stage: stage.name) }
 
@@ -140,12 +144,14 @@ public struct StageRunner {
                 stage: stage.name, kind: stage.kindName, run: folder.id,
                 fingerprint: evaluation.fingerprint.digest, fingerprintInputs: evaluation.fingerprint.inputs,
                 inputs: evaluation.inputs.map { input in
-                    let (kind, name): (String, String) = switch input.producer {
-                    case .stage(let s): ("stage", s)
-                    case .source(let s): ("source", s)
-                    }
-                    return StageManifest.InputProvenance(table: input.table, producerKind: kind, producer: name,
-                                                         path: input.path, sha256: input.sha256)
+                    let (kind, name): (String, String) =
+                        switch input.producer {
+                        case .stage(let s): ("stage", s)
+                        case .source(let s): ("source", s)
+                        }
+                    return StageManifest.InputProvenance(
+                        table: input.table, producerKind: kind, producer: name,
+                        path: input.path, sha256: input.sha256)
                 },
                 outputs: outputs, counters: counters, metrics: metrics,
                 started: started, finished: Timestamp.now(), seconds: seconds, peakMemoryBytes: peak)
@@ -158,16 +164,18 @@ public struct StageRunner {
             do {
                 for o in outputs { try DurableFiles.syncFile(temporary + "/" + o.file) }
                 try DurableFiles.syncFile(temporary + "/" + StageLog.fileName)
-                try DurableFiles.write(Array(CanonicalJSON.pretty(manifest.json).utf8),
-                                       to: temporary + "/" + StageManifest.fileName)
+                try DurableFiles.write(
+                    Array(CanonicalJSON.pretty(manifest.json).utf8),
+                    to: temporary + "/" + StageManifest.fileName)
                 try DurableFiles.syncDirectory(temporary)
                 try DurableFiles.publishDirectory(temporary, at: folder.stageDirectory(stage.name))
             } catch { throw EngineError.io(error) }
             evaluator.forget(stage.name)
             unlink(folder.failedLogPath(stage.name))
 
-            log.info("done in \(String(format: "%.2f", seconds)) s: \(summary.isEmpty ? "no tables" : summary)",
-                     stage: stage.name)
+            log.info(
+                "done in \(String(format: "%.2f", seconds)) s: \(summary.isEmpty ? "no tables" : summary)",
+                stage: stage.name)
             try record(stage.name) {
                 $0.status = .succeeded
                 $0.finished = manifest.finished
@@ -184,8 +192,10 @@ public struct StageRunner {
             let failedLog = folder.failedLogPath(stage.name)
             _ = rename(temporary + "/" + StageLog.fileName, failedLog)
             try? DurableFiles.remove(temporary)
-            log.error(error.description + "; log: \(FilePaths.relative(failedLog, to: FileManager.default.currentDirectoryPath))",
-                      stage: stage.name)
+            log.error(
+                error.description
+                    + "; log: \(FilePaths.relative(failedLog, to: FileManager.default.currentDirectoryPath))",
+                stage: stage.name)
             try? record(stage.name) {
                 $0.status = .failed
                 $0.log = "." + stage.name + ".failed.log"
@@ -227,7 +237,9 @@ public struct StageRunner {
     }
 
     /// Hashes every file the stage wrote and matches declared output tables to files.
-    private func collectOutputs(of stage: StageConfig, in directory: String) throws(EngineError) -> [StageManifest.Output] {
+    private func collectOutputs(of stage: StageConfig, in directory: String) throws(EngineError) -> [StageManifest
+        .Output]
+    {
         let reserved: Set<String> = [StageLog.fileName, StageManifest.fileName]
         var files: [String] = []
         if let walker = FileManager.default.enumerator(atPath: directory) {
@@ -252,8 +264,9 @@ public struct StageRunner {
             let path = directory + "/" + file
             let hash: (sha256: String, bytes: Int64)
             do { hash = try SHA256Hex.ofFile(path) } catch { throw .io(error) }
-            var output = StageManifest.Output(file: file, table: tableOfFile[file], sha256: hash.sha256,
-                                              bytes: hash.bytes, rows: nil, schema: nil)
+            var output = StageManifest.Output(
+                file: file, table: tableOfFile[file], sha256: hash.sha256,
+                bytes: hash.bytes, rows: nil, schema: nil)
             if file.hasSuffix(".parquet"), let footer = ArtifactFooter.read(path) {
                 output.rows = footer.rows
                 output.schema = footer.schema

@@ -58,7 +58,7 @@ extension Frame {
         guard let column = self[name], case .string(let s) = column.values else {
             preconditionFailure("no string column '\(name)' in \(schema)")
         }
-        return (0 ..< s.count).map { column.isNull($0) ? nil : s[$0] }
+        return (0..<s.count).map { column.isNull($0) ? nil : s[$0] }
     }
 
     func bools(_ name: String) -> [Bool] {

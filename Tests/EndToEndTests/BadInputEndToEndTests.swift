@@ -1,7 +1,7 @@
 import Foundation
 import Pipeline
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 4, check 6 (DESIGN §5): after one successful run, a bad events source — missing, empty,
 /// binary, a header without a mapped column — or rejects over `max_reject_share` makes
@@ -72,7 +72,8 @@ import TestSupport
                     """
                 try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
             case .rejectsOverLimit:
-                try workspace.editPipeline(replacing: "\"max_reject_share\": 0.01", with: "\"max_reject_share\": 0.0001")
+                try workspace.editPipeline(
+                    replacing: "\"max_reject_share\": 0.01", with: "\"max_reject_share\": 0.0001")
             }
         }
 
@@ -103,8 +104,9 @@ import TestSupport
         // The driver's summary line carries the stage's exit code and the one message.
         let summary = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error: stage 'collect' failed") }
         #expect(summary.count == 1, "stderr:\n\(result.stderr)")
-        #expect(summary.first?.hasPrefix("error: stage 'collect' failed (exit \(input.exitCode)): ") == true,
-                "stderr:\n\(result.stderr)")
+        #expect(
+            summary.first?.hasPrefix("error: stage 'collect' failed (exit \(input.exitCode)): ") == true,
+            "stderr:\n\(result.stderr)")
         #expect(summary.first?.contains(input.message(workspace)) == true, "stderr:\n\(result.stderr)")
 
         // The previous run's artifacts are untouched and still verify.
@@ -113,7 +115,9 @@ import TestSupport
             let folder = workspace.stageFolder(Self.runID, stage)
             let manifest = try #require(try StageManifest.load(folder + "/" + StageManifest.fileName))
             let mismatch = try manifest.verify(in: folder)
-            #expect(mismatch == nil, "\(stage): \(mismatch.map { "\($0.path): expected \($0.expected), got \($0.got)" } ?? "")")
+            #expect(
+                mismatch == nil,
+                "\(stage): \(mismatch.map { "\($0.path): expected \($0.expected), got \($0.got)" } ?? "")")
         }
     }
 

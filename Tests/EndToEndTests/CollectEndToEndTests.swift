@@ -15,7 +15,8 @@ import Testing
         for table in ["events", "customers", "items"] {
             for row in FixtureTruth.table(table)[at: "defects", "malformed", "rows"]?.arrayValue ?? [] {
                 let reason = row["reason"]!.stringValue!
-                expected.append("\(table):\(row["line"]!.int!):\(FixtureTruth.rejectKind[reason] ?? "unmapped reason \(reason)")")
+                expected.append(
+                    "\(table):\(row["line"]!.int!):\(FixtureTruth.rejectKind[reason] ?? "unmapped reason \(reason)")")
             }
         }
         #expect(expected.count == 54)

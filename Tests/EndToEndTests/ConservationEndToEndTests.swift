@@ -31,7 +31,9 @@ import Testing
             let rowsIn = try #require(c["rows_in"]?.int), rowsOut = try #require(c["rows_out"]?.int)
             let dropped = rejectTables.filter { $0 == table }.count
             #expect(rowsIn == rowsOut + dropped, "\(stage) \(table): \(rowsIn) in, \(rowsOut) out, \(dropped) dropped")
-            #expect(previous.output(forTable: table)?.rows == Int64(rowsIn), "\(stage) \(table): rows in ≠ \(upstream)'s rows out")
+            #expect(
+                previous.output(forTable: table)?.rows == Int64(rowsIn),
+                "\(stage) \(table): rows in ≠ \(upstream)'s rows out")
             #expect(manifest.output(forTable: table)?.rows == Int64(rowsOut), "\(stage) \(table): manifest output rows")
             #expect(try run.artifacts.frame(stage, table).rowCount == rowsOut, "\(stage) \(table): Parquet rows")
             totals.rowsIn += rowsIn

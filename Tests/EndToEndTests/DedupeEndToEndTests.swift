@@ -9,15 +9,19 @@ import Testing
     @Test func dropsExactlyThePlantedDuplicates() throws {
         let run = try FixtureRun.completed()
         let rejects = try run.artifacts.frame("dedupe", "rejects")
-        let lines = ["events": FixtureTruth.collectLines("events"), "customers": FixtureTruth.collectLines("customers")]
+        let lines = [
+            "events": FixtureTruth.collectLines("events"), "customers": FixtureTruth.collectLines("customers"),
+        ]
         let tables = rejects.strings("source_table"), rows = rejects.ints("row"), rules = rejects.strings("rule")
         let values = rejects.strings("values")
         var got: [String] = []
         var keyOfDropped: [String: Int64] = [:]
-        for i in 0 ..< rejects.rowCount {
+        for i in 0..<rejects.rowCount {
             guard let table = tables[i], let tableLines = lines[table], let row = rows[i].map(Int.init),
-                  tableLines.indices.contains(row) else {
-                Issue.record("reject \(i): unexpected table \(tables[i] ?? "null") or row \(rows[i].map(String.init) ?? "null")")
+                tableLines.indices.contains(row)
+            else {
+                Issue.record(
+                    "reject \(i): unexpected table \(tables[i] ?? "null") or row \(rows[i].map(String.init) ?? "null")")
                 continue
             }
             let entry = "\(table):\(tableLines[row]):\(rules[i]!)"
@@ -74,12 +78,16 @@ import Testing
         let input = try run.artifacts.frame("collect", table)
         let rejects = try run.artifacts.frame("dedupe", "rejects")
         var keep = [Bool](repeating: true, count: input.rowCount)
-        for (t, row) in zip(rejects.strings("source_table"), rejects.ints("row")) where t == table { keep[Int(row!)] = false }
+        for (t, row) in zip(rejects.strings("source_table"), rejects.ints("row")) where t == table {
+            keep[Int(row!)] = false
+        }
         #expect(try run.artifacts.frame("dedupe", table) == input.filter(keep))
 
         let counters = try run.artifacts.manifest("dedupe").counters[at: "tables", table]
-        let planted = (exact: FixtureTruth.rows(table, "duplicates").count,
-                       key: table == "events" ? FixtureTruth.rows(table, "resent").count : 0)
+        let planted = (
+            exact: FixtureTruth.rows(table, "duplicates").count,
+            key: table == "events" ? FixtureTruth.rows(table, "resent").count : 0
+        )
         #expect(counters?["exact_duplicates"]?.int == planted.exact)
         #expect(counters?["key_duplicates"]?.int == planted.key)
     }
@@ -87,7 +95,8 @@ import Testing
     /// Items carry no planted defect: dedupe passes them through byte for byte.
     @Test func itemsPassThroughUnchanged() throws {
         let run = try FixtureRun.completed()
-        #expect(try run.artifacts.manifest("dedupe").output(forTable: "items")?.sha256
-            == run.artifacts.manifest("collect").output(forTable: "items")?.sha256)
+        #expect(
+            try run.artifacts.manifest("dedupe").output(forTable: "items")?.sha256
+                == run.artifacts.manifest("collect").output(forTable: "items")?.sha256)
     }
 }

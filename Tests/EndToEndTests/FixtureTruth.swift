@@ -36,7 +36,8 @@ enum FixtureTruth {
     /// except the planted malformed ones, in file order. `collect` keeps file order, so row i of
     /// its output is line `collectLines(table)[i]`.
     static func collectLines(_ table: String) -> [Int] {
-        let malformed = Set((self.table(table)["defects"]?["malformed"]?["rows"]?.arrayValue ?? []).map { $0["line"]!.int! })
-        return (2 ... count(table, "physical_lines")).filter { !malformed.contains($0) }
+        let malformed = Set(
+            (self.table(table)["defects"]?["malformed"]?["rows"]?.arrayValue ?? []).map { $0["line"]!.int! })
+        return (2...count(table, "physical_lines")).filter { !malformed.contains($0) }
     }
 }

@@ -52,7 +52,9 @@ import Testing
             let id = r["customer_id"]!.intValue!, city = r["city"]!.stringValue!
             let expected = try #require(cityMedian[city]?.doubleValue, "truth has no median for \(city)")
             let got = row[id].flatMap { income[$0] }
-            #expect(Self.sameMedian(got, expected), "customer \(id) in \(city): \(got.map { "\($0)" } ?? "null") ≠ \(expected)")
+            #expect(
+                Self.sameMedian(got, expected),
+                "customer \(id) in \(city): \(got.map { "\($0)" } ?? "null") ≠ \(expected)")
         }
     }
 
@@ -96,10 +98,12 @@ import Testing
             let flagged = Set(zip(keys, after.bools(column + "_imputed")).filter(\.1).map { $0.0! })
             #expect(flagged == planted, "\(column)_imputed")
             let wasValues = Self.texts(before, column), nowValues = Self.texts(after, column)
-            for i in 0 ..< before.rowCount {
+            for i in 0..<before.rowCount {
                 let was = wasValues[i], now = nowValues[i]
                 if planted.contains(keys[i]!) {
-                    #expect(was == nil && now != nil, "\(table) \(keys[i]!): \(column) was \(was ?? "null"), now \(now ?? "null")")
+                    #expect(
+                        was == nil && now != nil,
+                        "\(table) \(keys[i]!): \(column) was \(was ?? "null"), now \(now ?? "null")")
                 } else if was != now {
                     Issue.record("\(table) \(keys[i]!): \(column) changed from \(was ?? "null") to \(now ?? "null")")
                 }
@@ -122,14 +126,17 @@ import Testing
         #expect(income["imputed_with_global"]?.int == 0)
         #expect(Self.sameMedian(income["statistic"]?.doubleValue, Self.incomeMedian))
         var plantedPerCity: [String: Int] = [:]
-        for r in FixtureTruth.rows("customers", "missing", "income") { plantedPerCity[r["city"]!.stringValue!, default: 0] += 1 }
+        for r in FixtureTruth.rows("customers", "missing", "income") {
+            plantedPerCity[r["city"]!.stringValue!, default: 0] += 1
+        }
         let groups = income["groups"]?.objectMembers ?? []
         #expect(groups.map(\.key).sorted() == plantedPerCity.keys.sorted())
         let cityMedian = Self.imputation[at: "income", "median_by_city"]!
         for (city, group) in groups {
             #expect(group["imputed"]?.int == plantedPerCity[city], "\(city)")
             let truth = try #require(cityMedian[city]?.doubleValue, "truth has no median for \(city)")
-            #expect(Self.sameMedian(group["statistic"]?.doubleValue, truth), "\(city): \(group["statistic"]!) vs \(truth)")
+            #expect(
+                Self.sameMedian(group["statistic"]?.doubleValue, truth), "\(city): \(group["statistic"]!) vs \(truth)")
             #expect(group["value"] == group["statistic"], "\(city)")
         }
 

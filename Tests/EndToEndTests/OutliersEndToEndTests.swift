@@ -8,7 +8,8 @@ import Testing
 @Suite struct OutliersEndToEndTests {
     @Test func plantedAgesBecomeNullAndCustomersStay() throws {
         let run = try FixtureRun.completed()
-        let before = try run.artifacts.frame("impute", "customers"), after = try run.artifacts.frame("outliers", "customers")
+        let before = try run.artifacts.frame("impute", "customers"),
+            after = try run.artifacts.frame("outliers", "customers")
         let planted = FixtureTruth.rows("customers", "outliers", "age")
         #expect(planted.count == 10)
         #expect(planted.allSatisfy { $0["value"]?.int == 250 })
@@ -20,11 +21,16 @@ import Testing
             #expect(after[name]! == before[name]!, "column '\(name)' changed")
         }
         let keys = after.ints("customer_id"), was = before.ints("age"), now = after.ints("age")
-        for i in 0 ..< after.rowCount {
+        for i in 0..<after.rowCount {
             if ids.contains(keys[i]!) {
-                #expect(was[i] == 250 && now[i] == nil, "customer \(keys[i]!): age \(was[i].map(String.init) ?? "null") → \(now[i].map(String.init) ?? "null")")
+                #expect(
+                    was[i] == 250 && now[i] == nil,
+                    "customer \(keys[i]!): age \(was[i].map(String.init) ?? "null") → \(now[i].map(String.init) ?? "null")"
+                )
             } else if was[i] != now[i] {
-                Issue.record("customer \(keys[i]!): age changed from \(was[i].map(String.init) ?? "null") to \(now[i].map(String.init) ?? "null")")
+                Issue.record(
+                    "customer \(keys[i]!): age changed from \(was[i].map(String.init) ?? "null") to \(now[i].map(String.init) ?? "null")"
+                )
             }
         }
         #expect(now.filter { $0 == nil }.count == 10, "ages null after outliers")
@@ -57,17 +63,20 @@ import Testing
 
         // Nothing else dropped, no value changed.
         let dropped = Set(got.keys)
-        #expect(try run.artifacts.frame("outliers", "events") == before.filter(eventOfRow.map { !dropped.contains($0!) }))
+        #expect(
+            try run.artifacts.frame("outliers", "events") == before.filter(eventOfRow.map { !dropped.contains($0!) }))
     }
 
     @Test func countersRecordEachRule() throws {
         let counters = try FixtureRun.completed().artifacts.manifest("outliers").counters
         let customerRules = counters[at: "tables", "customers", "rules"]?.arrayValue ?? []
-        #expect(customerRules.map { "\($0["column"]!.stringValue!):\($0["rule"]!.stringValue!)=\($0["outliers"]!.int!)" }
-            == ["age:bounds=10"])
+        #expect(
+            customerRules.map { "\($0["column"]!.stringValue!):\($0["rule"]!.stringValue!)=\($0["outliers"]!.int!)" }
+                == ["age:bounds=10"])
         let eventRules = counters[at: "tables", "events", "rules"]?.arrayValue ?? []
-        #expect(eventRules.map { "\($0["column"]!.stringValue!):\($0["rule"]!.stringValue!)=\($0["outliers"]!.int!)" }
-            == ["quantity:iqr=30", "price:bounds=30"])
+        #expect(
+            eventRules.map { "\($0["column"]!.stringValue!):\($0["rule"]!.stringValue!)=\($0["outliers"]!.int!)" }
+                == ["quantity:iqr=30", "price:bounds=30"])
         #expect(counters["dropped"]?.int == 60)
         #expect(counters["outliers"]?.int == 70)
     }

@@ -24,7 +24,8 @@ final class PipelineWorkspace: Sendable {
         try FileManager.default.copyItem(atPath: fixturesEvents, toPath: eventsPath)
         var text = try String(contentsOfFile: Python.repositoryRoot + "/pipeline.json", encoding: .utf8)
         text = try Self.replacing("\"Fixtures/events.csv.gz\"", with: "\"\(eventsPath)\"", in: text)
-        text = try Self.replacing("\"Fixtures/customers.csv.gz\"", with: "\"\(Self.fixtures)/customers.csv.gz\"", in: text)
+        text = try Self.replacing(
+            "\"Fixtures/customers.csv.gz\"", with: "\"\(Self.fixtures)/customers.csv.gz\"", in: text)
         text = try Self.replacing("\"Fixtures/items.csv.gz\"", with: "\"\(Self.fixtures)/items.csv.gz\"", in: text)
         pipelineText = text
         try text.write(toFile: pipelinePath, atomically: true, encoding: .utf8)
@@ -40,7 +41,8 @@ final class PipelineWorkspace: Sendable {
 
     /// Rewrites pipeline.json with `old` replaced by `new` (which must occur exactly once).
     func editPipeline(replacing old: String, with new: String) throws {
-        try Self.replacing(old, with: new, in: pipelineText).write(toFile: pipelinePath, atomically: true, encoding: .utf8)
+        try Self.replacing(old, with: new, in: pipelineText).write(
+            toFile: pipelinePath, atomically: true, encoding: .utf8)
     }
 
     /// Puts the workspace's pipeline.json and events source back as they were.
@@ -86,8 +88,10 @@ enum FixtureRun {
             guard result.status == 0 else {
                 return .failure(Failed(description: "bespoke run exited \(result.status):\n\(result.stderr)"))
             }
-            return .success(Completed(workspace: workspace,
-                                      artifacts: ArtifactCache(root: workspace.folder.file("runs/\(runID)"))))
+            return .success(
+                Completed(
+                    workspace: workspace,
+                    artifacts: ArtifactCache(root: workspace.folder.file("runs/\(runID)"))))
         } catch {
             return .failure(Failed(description: "\(error)"))
         }

@@ -2,11 +2,13 @@ import Frame
 import Testing
 
 @Suite struct FrameOperationsTests {
-    static let frame = try! Frame(schema: Schema([Field("k", .string), Field("n", .int64), Field("d", .double)]), columns: [
-        Column(.string(StringArray(["b", "a", "b", "", "a"])), validity: [true, true, true, false, true]),
-        Column(.int64([2, 1, 2, 0, 3])),
-        Column(.double([0.0, .nan, -0.0, 1.5, .nan])),
-    ])
+    static let frame = try! Frame(
+        schema: Schema([Field("k", .string), Field("n", .int64), Field("d", .double)]),
+        columns: [
+            Column(.string(StringArray(["b", "a", "b", "", "a"])), validity: [true, true, true, false, true]),
+            Column(.int64([2, 1, 2, 0, 3])),
+            Column(.double([0.0, .nan, -0.0, 1.5, .nan])),
+        ])
 
     @Test func rowHashesMatchEqualRows() {
         let h = Self.frame.rowHashes(columns: [0, 1])
@@ -19,8 +21,9 @@ import Testing
     @Test func hashesOfKnownValuesAreFixed() {
         let bytes = Array("bespoke, a nightly batch ETL pipeline".utf8)
         #expect(bytes.withUnsafeBytes { StableHash.bytes($0) } == Self.recordedBytesHash)
-        let f = try! Frame(schema: Schema([Field("n", .int64), Field("s", .string)]),
-                           columns: [Column(.int64([42])), Column(.string(StringArray(["x"])))])
+        let f = try! Frame(
+            schema: Schema([Field("n", .int64), Field("s", .string)]),
+            columns: [Column(.int64([42])), Column(.string(StringArray(["x"])))])
         #expect(f.rowHashes(columns: [0, 1]) == [Self.recordedRowHash])
     }
 
@@ -28,8 +31,9 @@ import Testing
     static let recordedRowHash: UInt64 = 12_374_699_606_096_017_555
 
     @Test func nullsHashApartFromTheZeroInTheirSlot() {
-        let f = try! Frame(schema: Schema([Field("s", .string)]),
-                           columns: [Column(.string(StringArray(["", ""])), validity: [false, true])])
+        let f = try! Frame(
+            schema: Schema([Field("s", .string)]),
+            columns: [Column(.string(StringArray(["", ""])), validity: [false, true])])
         let h = f.rowHashes(columns: [0])
         #expect(h[0] != h[1])
         #expect(!f.rowsEqual(0, 1, columns: [0]))
@@ -67,8 +71,8 @@ import Testing
 
     @Test func normalisesStrings() {
         let s = StringArray(["  Ab C\t", "ÉCOLE ", "x"])
-        #expect(Array(0 ..< 3).map { s.normalized(trim: true, casefold: true)[$0] } == ["ab c", "école", "x"])
-        #expect(Array(0 ..< 3).map { s.normalized(trim: false, casefold: true)[$0] } == ["  ab c\t", "école ", "x"])
+        #expect(Array(0..<3).map { s.normalized(trim: true, casefold: true)[$0] } == ["ab c", "école", "x"])
+        #expect(Array(0..<3).map { s.normalized(trim: false, casefold: true)[$0] } == ["  ab c\t", "école ", "x"])
     }
 
     @Test func quantilesMedianAndMADByHand() {
@@ -79,8 +83,10 @@ import Testing
         #expect(Statistics.quantile(sorted: [], 0.5) == nil)
         #expect(Statistics.median(sorted: [1, 2, 3, 4]) == 2.5)
         #expect(Statistics.medianAbsoluteDeviation(sorted: sorted) == 1)
-        let sample = Column(.double([2, .nan, 4, 4, 4, 5, 5, 7, 9]), validity: [true, true, true, true, true, false, true, true, true])
-            .numericSample()
+        let sample = Column(
+            .double([2, .nan, 4, 4, 4, 5, 5, 7, 9]), validity: [true, true, true, true, true, false, true, true, true]
+        )
+        .numericSample()
         // Present: 2, 4, 4, 4, 5, 7, 9 → mean 5, variance (ddof 0) 32 / 7.
         #expect(sample.count == 7)
         #expect(sample.mean() == 5)
@@ -89,12 +95,13 @@ import Testing
     }
 
     @Test func pairwiseSumAgreesWithNaiveOnExactValues() {
-        let values = (0 ..< 1000).map { Double($0 % 37) }
+        let values = (0..<1000).map { Double($0 % 37) }
         #expect(Statistics.pairwiseSum(values) == values.reduce(0, +))
     }
 
     @Test func modeTiesGoToTheSmallestValue() {
-        let c = Column(.string(StringArray(["m", "f", "m", "f", "x", ""])), validity: [true, true, true, true, true, false])
+        let c = Column(
+            .string(StringArray(["m", "f", "m", "f", "x", ""])), validity: [true, true, true, true, true, false])
         #expect(c.modeRows(groups: [0, 0, 0, 0, 0, 0], groupCount: 1) == [1])
         #expect(c.modeRows(groups: [0, 1, 0, 1, 1, 1], groupCount: 2) == [0, 1])
     }

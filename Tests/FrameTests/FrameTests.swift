@@ -5,11 +5,13 @@ import Testing
     let schema = Schema([Field("id", .int64, nullable: false), Field("name", .string), Field("score", .double)])
 
     func sample() throws -> Frame {
-        try Frame(schema: schema, columns: [
-            Column(.int64([1, 2, 3, 4])),
-            Column(.string(StringArray(["a", "", "ccc", "dd"])), validity: [true, false, true, true]),
-            Column(.double([0.5, .nan, -0.0, .infinity])),
-        ])
+        try Frame(
+            schema: schema,
+            columns: [
+                Column(.int64([1, 2, 3, 4])),
+                Column(.string(StringArray(["a", "", "ccc", "dd"])), validity: [true, false, true, true]),
+                Column(.double([0.5, .nan, -0.0, .infinity])),
+            ])
     }
 
     @Test func buildsAndSelects() throws {
@@ -23,17 +25,21 @@ import Testing
 
     @Test func rejectsInconsistentColumns() throws {
         #expect(throws: FrameError.rowCountMismatch(column: "name", expected: 2, got: 1)) {
-            try Frame(schema: Schema([Field("id", .int64), Field("name", .string)]),
-                      columns: [Column(.int64([1, 2])), Column(.string(StringArray(["x"])))])
+            try Frame(
+                schema: Schema([Field("id", .int64), Field("name", .string)]),
+                columns: [Column(.int64([1, 2])), Column(.string(StringArray(["x"])))])
         }
         #expect(throws: FrameError.typeMismatch(column: "id", expected: .int32, got: .int64)) {
             try Frame(schema: Schema([Field("id", .int32)]), columns: [Column(.int64([1]))])
         }
         #expect(throws: FrameError.nullInRequiredColumn(column: "id", nulls: 1)) {
-            try Frame(schema: Schema([Field("id", .int64, nullable: false)]), columns: [Column(.int64([1, 0]), validity: [true, false])])
+            try Frame(
+                schema: Schema([Field("id", .int64, nullable: false)]),
+                columns: [Column(.int64([1, 0]), validity: [true, false])])
         }
         #expect(throws: FrameError.duplicateColumn(name: "a")) {
-            try Frame(schema: Schema([Field("a", .bool), Field("a", .bool)]), columns: [Column(.bool([])), Column(.bool([]))])
+            try Frame(
+                schema: Schema([Field("a", .bool), Field("a", .bool)]), columns: [Column(.bool([])), Column(.bool([]))])
         }
         #expect(throws: FrameError.unknownColumn(name: "nope", available: ["id", "name", "score"])) {
             try sample().selecting(["nope"])
@@ -42,7 +48,7 @@ import Testing
 
     @Test func sliceAndConcatenateRoundTrip() throws {
         let f = try sample()
-        let parts = [f.slice(0 ..< 1), f.slice(1 ..< 1), f.slice(1 ..< 4)]
+        let parts = [f.slice(0..<1), f.slice(1..<1), f.slice(1..<4)]
         #expect(parts[2]["name"]?.validity == [false, true, true])
         #expect(parts[0]["name"]?.validity == nil)  // no nulls left in the slice
         let joined = try Frame.concatenate(parts, schema: schema)
@@ -82,7 +88,10 @@ import Testing
         #expect(ValueFormatter.timestamp(micros) == text)
     }
 
-    @Test(arguments: [(Int32(0), "1970-01-01"), (-1, "1969-12-31"), (19_358, "2023-01-01"), (-719_162, "0001-01-01"), (11_016, "2000-02-29")])
+    @Test(arguments: [
+        (Int32(0), "1970-01-01"), (-1, "1969-12-31"), (19_358, "2023-01-01"), (-719_162, "0001-01-01"),
+        (11_016, "2000-02-29"),
+    ])
     func dates(days: Int32, text: String) {
         #expect(ValueFormatter.date(days) == text)
     }
@@ -97,7 +106,7 @@ import Testing
 
     @Test func jsonValues() {
         let c = Column(.double([1.5, .nan, -.infinity, 0]), validity: [true, true, true, false])
-        #expect((0 ..< 4).map { ValueFormatter.json(c, $0) } == ["1.5", "NaN", "-Infinity", "null"])
+        #expect((0..<4).map { ValueFormatter.json(c, $0) } == ["1.5", "NaN", "-Infinity", "null"])
         #expect(ValueFormatter.jsonString("a\"b\\c\n\u{1}é") == "\"a\\\"b\\\\c\\n\\u0001é\"")
     }
 }

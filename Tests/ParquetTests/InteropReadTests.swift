@@ -252,7 +252,10 @@ struct InteropReadTests {
                                          'b': [rng.random() < 0.5 for _ in range(N)]}, schema=req),
                                path, row_group_size=2000, data_page_size=4096, data_page_version='2.0', compression='gzip')
                 """,
-            features: [.pageType(column: "i64", .dataPageV2), .encoding(column: "b", .rle), .encoding(column: "s", .rleDictionary)]),
+            features: [
+                .pageType(column: "i64", .dataPageV2), .encoding(column: "b", .rle),
+                .encoding(column: "s", .rleDictionary),
+            ]),
         Case(
             name: "DuckDB defaults",
             write: duckdbTable + "con.execute(\"COPY t TO '%s' (FORMAT parquet)\" % path)",
@@ -352,9 +355,13 @@ struct InteropReadTests {
     @Test(arguments: [
         ("BYTE_STREAM_SPLIT", "f", "DOUBLE", "use_dictionary=False, use_byte_stream_split=['f']"),
         ("DELTA_BINARY_PACKED", "i", "INT64", "use_dictionary=False, column_encoding={'i': 'DELTA_BINARY_PACKED'}"),
-        ("DELTA_LENGTH_BYTE_ARRAY", "s", "BYTE_ARRAY", "use_dictionary=False, column_encoding={'s': 'DELTA_LENGTH_BYTE_ARRAY'}"),
+        (
+            "DELTA_LENGTH_BYTE_ARRAY", "s", "BYTE_ARRAY",
+            "use_dictionary=False, column_encoding={'s': 'DELTA_LENGTH_BYTE_ARRAY'}"
+        ),
     ])
-    func unsupportedEncodingIsNamed(_ encoding: String, _ column: String, _ physical: String, _ options: String) throws {
+    func unsupportedEncodingIsNamed(_ encoding: String, _ column: String, _ physical: String, _ options: String) throws
+    {
         let dir = TemporaryDirectory("bespoke-ptest")
         defer { dir.remove() }
         let path = dir.file("enc.parquet")
@@ -372,6 +379,9 @@ struct InteropReadTests {
             ParquetLocation(path: path, rowGroup: 0, column: column, pageOffset: page.offset),
             feature: "encoding \(encoding) for \(physical) values")
         #expect(throws: error) { try reader.read(columns: [column]) }
-        #expect(error.description == "\(path), row group 0, column '\(column)', page at offset \(page.offset): unsupported: encoding \(encoding) for \(physical) values")
+        #expect(
+            error.description
+                == "\(path), row group 0, column '\(column)', page at offset \(page.offset): unsupported: encoding \(encoding) for \(physical) values"
+        )
     }
 }

@@ -30,8 +30,11 @@ final class EngineHarness {
 
     /// A custom stage entry running the test script.
     func stage(_ name: String, inputs: [String], outputs: [String], params: JSONValue = [:]) -> JSONValue {
-        ["name": .string(name), "command": ["python3", .string(script)],
-         "inputs": .array(inputs.map { .string($0) }), "outputs": .array(outputs.map { .string($0) }), "params": params]
+        [
+            "name": .string(name), "command": ["python3", .string(script)],
+            "inputs": .array(inputs.map { .string($0) }), "outputs": .array(outputs.map { .string($0) }),
+            "params": params,
+        ]
     }
 
     func writePipeline(_ stages: [JSONValue], seed: Int = 7) throws {
@@ -81,8 +84,9 @@ final class EngineHarness {
     func bespoke(_ args: [String]) throws -> Result {
         let started = try start(args)
         let end = ChildProcess.wait(started.pid)
-        return Result(status: end.exitCode ?? 128 + (end.signal ?? 0), stdout: read(started.stdout),
-                      stderr: read(started.stderr))
+        return Result(
+            status: end.exitCode ?? 128 + (end.signal ?? 0), stdout: read(started.stdout),
+            stderr: read(started.stderr))
     }
 
     /// Starts `bespoke ARGS` in a new process group, output to files.
@@ -90,8 +94,11 @@ final class EngineHarness {
         let id = UUID().uuidString.prefix(8)
         let out = root + "/.out-\(id)"
         let err = root + "/.err-\(id)"
-        let argv = ["/bin/sh", "-c", "cd \"$1\" && shift && exec \"$0\" \"$@\" > \"\(out)\" 2> \"\(err)\"",
-                    try Self.bespokePath(), root] + args
+        let argv =
+            [
+                "/bin/sh", "-c", "cd \"$1\" && shift && exec \"$0\" \"$@\" > \"\(out)\" 2> \"\(err)\"",
+                try Self.bespokePath(), root,
+            ] + args
         let pid = try ChildProcess.spawn(argv, environment: environment, newProcessGroup: true).pid
         return (pid, out, err)
     }
@@ -130,7 +137,8 @@ final class EngineHarness {
             for sub in ["debug", "release"] {
                 let p = root + "/" + dir + "/" + sub + "/bespoke"
                 if let attrs = try? FileManager.default.attributesOfItem(atPath: p),
-                   let date = attrs[.modificationDate] as? Date, best == nil || date > best!.date {
+                    let date = attrs[.modificationDate] as? Date, best == nil || date > best!.date
+                {
                     best = (p, date)
                 }
             }

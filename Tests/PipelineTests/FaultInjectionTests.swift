@@ -1,7 +1,7 @@
 import Foundation
 import Pipeline
-import Testing
 import TestSupport
+import Testing
 
 /// SIGKILL at random instants while stages write, fsync and rename: the run folder always holds
 /// complete stages only, and the next run ends byte-identical to an uninterrupted one.
@@ -12,8 +12,12 @@ import TestSupport
         // Large enough outputs, fsynced in chunks, that kills land inside writes as well as
         // inside the engine's own fsync/manifest/rename steps.
         try h.writePipeline([
-            h.stage("a", inputs: ["raw"], outputs: ["ta", "tb"], params: ["v": .number(JSONNumber(version)),
-                                                                          "bytes": 1_000_000, "slow": true]),
+            h.stage(
+                "a", inputs: ["raw"], outputs: ["ta", "tb"],
+                params: [
+                    "v": .number(JSONNumber(version)),
+                    "bytes": 1_000_000, "slow": true,
+                ]),
             h.stage("b", inputs: ["ta"], outputs: ["tc"], params: ["bytes": 400_000]),
         ])
     }
@@ -43,7 +47,7 @@ import TestSupport
         try pipeline(h, version: 1)
         #expect(try h.bespoke("run", "--run", "fi").status == 0)
         var current = (version: 1, files: old)
-        for round in 0 ..< Self.kills {
+        for round in 0..<Self.kills {
             let target = current.version == 1 ? (version: 2, files: new) : (version: 1, files: old)
             try pipeline(h, version: target.version)
             let victim = try h.start(["run", "--run", "fi"])
@@ -61,11 +65,13 @@ import TestSupport
 
             for stage in ["a", "b"] {
                 let dir = h.root + "/runs/fi/" + stage
-                let manifest = try #require(try StageManifest.load(dir + "/_manifest.json"),
-                                            "round \(round): stage \(stage) has no manifest")
+                let manifest = try #require(
+                    try StageManifest.load(dir + "/_manifest.json"),
+                    "round \(round): stage \(stage) has no manifest")
                 #expect(try manifest.verify(in: dir) == nil, "round \(round): \(stage) does not verify")
                 let files = try h.artifacts(run: "fi", stage: stage)
-                #expect(files == current.files[stage] || files == target.files[stage], "round \(round): \(stage) is a mix")
+                #expect(
+                    files == current.files[stage] || files == target.files[stage], "round \(round): \(stage) is a mix")
                 #expect(Set(files.keys) == Set(manifest.outputs.map(\.file)))
                 outcomes[stage + (files == target.files[stage] ? "=new" : "=old"), default: 0] += 1
             }

@@ -43,8 +43,9 @@ import Testing
         #expect(config.sources.map(\.absolutePath) == ["/tmp/project/data/events.csv"])
         #expect(config.stages.map(\.name) == ["collect", "dedupe", "score"])
         let dedupe = config.stages[1]
-        #expect(Pipeline.CanonicalJSON.string(dedupe.params)
-            == #"{"columns":["id"],"k":5,"strategy":"mean","threshold":0.9,"weights":{"purchase":5,"view":2}}"#)
+        #expect(
+            Pipeline.CanonicalJSON.string(dedupe.params)
+                == #"{"columns":["id"],"k":5,"strategy":"mean","threshold":0.9,"weights":{"purchase":5,"view":2}}"#)
         #expect(dedupe.algorithmVersion == "3")
         #expect(dedupe.inputs == ["events"] && dedupe.outputs == ["events"])
         #expect(config.stages[0].outputs == ["events"])
@@ -58,61 +59,129 @@ import Testing
 
     /// Each invalid file and the exact message it must produce.
     static let invalidCases: [(name: String, json: String, expected: [String])] = [
-        ("unknown top-level key", #"{"version": 1, "seeds": 3, "stages": [{"name": "a", "command": ["x"], "outputs": ["t"]}]}"#,
-         ["$.seeds: unknown key 'seeds' (did you mean 'seed'?)"]),
-        ("unknown stage key", #"{"version": 1, "stages": [{"name": "a", "command": ["x"], "outputs": ["t"], "parms": {}}]}"#,
-         ["$.stages[0].parms: unknown key 'parms' (did you mean 'params'?)"]),
-        ("wrong type", #"{"version": 1, "seed": "42", "stages": [{"name": "a", "command": ["x"], "outputs": ["t"]}]}"#,
-         ["$.seed: expected an integer, got string \"42\""]),
-        ("unknown stage kind", #"{"version": 1, "stages": [{"name": "a", "uses": "dedup"}]}"#,
-         ["$.stages[0].uses: unknown stage kind 'dedup' (did you mean 'dedupe'?); known kinds: dedupe, collect, needs"]),
-        ("cycle", #"""
+        (
+            "unknown top-level key",
+            #"{"version": 1, "seeds": 3, "stages": [{"name": "a", "command": ["x"], "outputs": ["t"]}]}"#,
+            ["$.seeds: unknown key 'seeds' (did you mean 'seed'?)"]
+        ),
+        (
+            "unknown stage key",
+            #"{"version": 1, "stages": [{"name": "a", "command": ["x"], "outputs": ["t"], "parms": {}}]}"#,
+            ["$.stages[0].parms: unknown key 'parms' (did you mean 'params'?)"]
+        ),
+        (
+            "wrong type",
+            #"{"version": 1, "seed": "42", "stages": [{"name": "a", "command": ["x"], "outputs": ["t"]}]}"#,
+            ["$.seed: expected an integer, got string \"42\""]
+        ),
+        (
+            "unknown stage kind", #"{"version": 1, "stages": [{"name": "a", "uses": "dedup"}]}"#,
+            [
+                "$.stages[0].uses: unknown stage kind 'dedup' (did you mean 'dedupe'?); known kinds: dedupe, collect, needs"
+            ]
+        ),
+        (
+            "cycle",
+            #"""
             {"version": 1, "stages": [
               {"name": "a", "command": ["x"], "inputs": ["tb"], "outputs": ["ta"]},
               {"name": "b", "command": ["x"], "inputs": ["ta"], "outputs": ["tb"]}]}
             """#,
-         ["$.stages: stages form a cycle: 'a' reads 'tb' from 'b', 'b' reads 'ta' from 'a'"]),
-        ("missing input", #"""
+            ["$.stages: stages form a cycle: 'a' reads 'tb' from 'b', 'b' reads 'ta' from 'a'"]
+        ),
+        (
+            "missing input",
+            #"""
             {"version": 1, "sources": {"events": {"path": "e.csv"}}, "stages": [
               {"name": "a", "command": ["x"], "inputs": ["evnts"], "outputs": ["t"]}]}
             """#,
-         ["$.stages[0].inputs[0]: table 'evnts' is neither a source nor written by any stage (did you mean 'events'?)"]),
-        ("parameter below its bound", #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"k": 0}}]}"#,
-         ["$.stages[0].params.k: expected an integer in 1...1000, got 0"]),
-        ("parameter above its bound", #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"threshold": 1.5}}]}"#,
-         ["$.stages[0].params.threshold: expected a number in 0...1, got 1.5"]),
-        ("parameter not in enum", #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"strategy": "meen"}}]}"#,
-         ["$.stages[0].params.strategy: expected one of \"mean\", \"median\", got \"meen\" (did you mean 'mean'?)"]),
-        ("nested parameter bound", #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"weights": {"view": -1}}}]}"#,
-         ["$.stages[0].params.weights.view: expected a number in 0...100, got -1"]),
-        ("unknown parameter", #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"kk": 3}}]}"#,
-         ["$.stages[0].params.kk: unknown parameter 'kk' for kind 'dedupe' (did you mean 'k'?); its parameters: k, threshold, strategy, columns, weights"]),
-        ("missing required parameter", #"{"version": 1, "stages": [{"name": "n", "uses": "needs"}]}"#,
-         ["$.stages[0].params: missing required parameter 'size' (an integer in 1...10)"]),
-        ("newer version", #"{"version": 2, "stages": [], "whatever": true}"#,
-         ["$.version: version 2 is newer than this bespoke supports (highest supported: 1); upgrade bespoke"]),
-        ("missing version", #"{"stages": []}"#,
-         ["$: missing required key 'version' (this bespoke reads version 1)"]),
-        ("duplicate stage name", #"{"version": 1, "stages": [{"name": "a", "command": ["x"], "outputs": ["t"]}, {"name": "a", "command": ["y"], "outputs": ["u"]}]}"#,
-         ["$.stages[1].name: duplicate stage name 'a' (first at $.stages[0])"]),
-        ("uses and command", #"{"version": 1, "stages": [{"name": "a", "uses": "dedupe", "command": ["x"]}]}"#,
-         ["$.stages[0]: a stage has either 'uses' or 'command', not both"]),
-        ("custom stage without outputs", #"{"version": 1, "stages": [{"name": "a", "command": ["x"]}]}"#,
-         ["$.stages[0]: missing required key 'outputs' (the tables a custom command writes)"]),
-        ("bad stage name", #"{"version": 1, "stages": [{"name": "../x", "command": ["x"], "outputs": ["t"]}]}"#,
-         ["$.stages[0].name: stage name '../x' must be 1–64 letters, digits, '_' or '-', starting with a letter or digit"]),
-        ("empty stages", #"{"version": 1, "stages": []}"#,
-         ["$.stages: expected at least one stage, got an empty array"]),
-        ("source without path", #"{"version": 1, "sources": {"events": {"file": "e.csv"}}, "stages": [{"name": "a", "command": ["x"], "outputs": ["t"]}]}"#,
-         ["$.sources.events.file: unknown key 'file'", "$.sources.events: missing required key 'path'"]),
-        ("outputs on a built-in", #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "outputs": ["x"]}]}"#,
-         ["$.stages[0].outputs: a built-in stage's outputs are declared by its kind 'dedupe'; remove this key"]),
-        ("several problems at once", #"{"version": 1, "seed": 1.5, "runs": 3, "stages": [{"name": "a", "command": [], "outputs": ["t"]}]}"#,
-         ["$.seed: expected an integer, got 1.5", "$.runs: expected a string, got 3",
-          "$.stages[0].command: expected a non-empty array of strings (argv) or a shell command line, got an array"]),
+            [
+                "$.stages[0].inputs[0]: table 'evnts' is neither a source nor written by any stage (did you mean 'events'?)"
+            ]
+        ),
+        (
+            "parameter below its bound",
+            #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"k": 0}}]}"#,
+            ["$.stages[0].params.k: expected an integer in 1...1000, got 0"]
+        ),
+        (
+            "parameter above its bound",
+            #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"threshold": 1.5}}]}"#,
+            ["$.stages[0].params.threshold: expected a number in 0...1, got 1.5"]
+        ),
+        (
+            "parameter not in enum",
+            #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"strategy": "meen"}}]}"#,
+            ["$.stages[0].params.strategy: expected one of \"mean\", \"median\", got \"meen\" (did you mean 'mean'?)"]
+        ),
+        (
+            "nested parameter bound",
+            #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"weights": {"view": -1}}}]}"#,
+            ["$.stages[0].params.weights.view: expected a number in 0...100, got -1"]
+        ),
+        (
+            "unknown parameter",
+            #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"kk": 3}}]}"#,
+            [
+                "$.stages[0].params.kk: unknown parameter 'kk' for kind 'dedupe' (did you mean 'k'?); its parameters: k, threshold, strategy, columns, weights"
+            ]
+        ),
+        (
+            "missing required parameter", #"{"version": 1, "stages": [{"name": "n", "uses": "needs"}]}"#,
+            ["$.stages[0].params: missing required parameter 'size' (an integer in 1...10)"]
+        ),
+        (
+            "newer version", #"{"version": 2, "stages": [], "whatever": true}"#,
+            ["$.version: version 2 is newer than this bespoke supports (highest supported: 1); upgrade bespoke"]
+        ),
+        (
+            "missing version", #"{"stages": []}"#,
+            ["$: missing required key 'version' (this bespoke reads version 1)"]
+        ),
+        (
+            "duplicate stage name",
+            #"{"version": 1, "stages": [{"name": "a", "command": ["x"], "outputs": ["t"]}, {"name": "a", "command": ["y"], "outputs": ["u"]}]}"#,
+            ["$.stages[1].name: duplicate stage name 'a' (first at $.stages[0])"]
+        ),
+        (
+            "uses and command", #"{"version": 1, "stages": [{"name": "a", "uses": "dedupe", "command": ["x"]}]}"#,
+            ["$.stages[0]: a stage has either 'uses' or 'command', not both"]
+        ),
+        (
+            "custom stage without outputs", #"{"version": 1, "stages": [{"name": "a", "command": ["x"]}]}"#,
+            ["$.stages[0]: missing required key 'outputs' (the tables a custom command writes)"]
+        ),
+        (
+            "bad stage name", #"{"version": 1, "stages": [{"name": "../x", "command": ["x"], "outputs": ["t"]}]}"#,
+            [
+                "$.stages[0].name: stage name '../x' must be 1–64 letters, digits, '_' or '-', starting with a letter or digit"
+            ]
+        ),
+        (
+            "empty stages", #"{"version": 1, "stages": []}"#,
+            ["$.stages: expected at least one stage, got an empty array"]
+        ),
+        (
+            "source without path",
+            #"{"version": 1, "sources": {"events": {"file": "e.csv"}}, "stages": [{"name": "a", "command": ["x"], "outputs": ["t"]}]}"#,
+            ["$.sources.events.file: unknown key 'file'", "$.sources.events: missing required key 'path'"]
+        ),
+        (
+            "outputs on a built-in",
+            #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "outputs": ["x"]}]}"#,
+            ["$.stages[0].outputs: a built-in stage's outputs are declared by its kind 'dedupe'; remove this key"]
+        ),
+        (
+            "several problems at once",
+            #"{"version": 1, "seed": 1.5, "runs": 3, "stages": [{"name": "a", "command": [], "outputs": ["t"]}]}"#,
+            [
+                "$.seed: expected an integer, got 1.5", "$.runs: expected a string, got 3",
+                "$.stages[0].command: expected a non-empty array of strings (argv) or a shell command line, got an array",
+            ]
+        ),
     ]
 
-    @Test(arguments: 0 ..< invalidCases.count)
+    @Test(arguments: 0..<invalidCases.count)
     func invalidFileGivesItsExactMessage(_ i: Int) {
         let c = Self.invalidCases[i]
         #expect(issues(c.json) == c.expected, "case: \(c.name)")
@@ -152,7 +221,8 @@ import Testing
     }
 
     @Test func forwardReferenceIsAllowedAndOrdered() throws {
-        let config = try validate(#"""
+        let config = try validate(
+            #"""
             {"version": 1, "stages": [
               {"name": "late", "command": ["x"], "inputs": ["early_t"], "outputs": ["late_t"]},
               {"name": "early", "command": ["x"], "outputs": ["early_t"]}]}
@@ -163,14 +233,17 @@ import Testing
     }
 
     @Test func stringCommandRunsThroughTheShell() throws {
-        let config = try validate(#"{"version": 1, "stages": [{"name": "a", "command": "echo hi > $BESPOKE_OUTPUT_DIR/t.txt", "outputs": ["t"]}]}"#)
+        let config = try validate(
+            #"{"version": 1, "stages": [{"name": "a", "command": "echo hi > $BESPOKE_OUTPUT_DIR/t.txt", "outputs": ["t"]}]}"#
+        )
         #expect(config.stages[0].kind == .command(["/bin/sh", "-c", "echo hi > $BESPOKE_OUTPUT_DIR/t.txt"]))
     }
 }
 
 @Suite struct JSONTests {
     @Test func canonicalFormSortsKeysAndNormalisesNumbers() throws {
-        let a = try JSONParser.parse(#"{"b": 1.0, "a": [2e0, -0.0, 0.5, 1e300, "x\u00e9\n"], "c": {"z": null, "y": true}}"#)
+        let a = try JSONParser.parse(
+            #"{"b": 1.0, "a": [2e0, -0.0, 0.5, 1e300, "x\u00e9\n"], "c": {"z": null, "y": true}}"#)
         #expect(Pipeline.CanonicalJSON.string(a) == #"{"a":[2,0,0.5,1e300,"xé\n"],"b":1,"c":{"y":true,"z":null}}"#)
         let b = try JSONParser.parse(#"{"c":{"y":true,"z":null},"a":[2,0,0.5,1E+300,"xé\n"],"b":1}"#)
         #expect(a == b)

@@ -7,7 +7,9 @@ import Testing
         let script = (Bundle.module.resourcePath ?? "") + "/Scripts/table_stage.py"
         let doc: JSONValue = [
             "version": 1, "tables": ["items": ["key": ["id"]]],
-            "stages": [["name": "make", "command": ["python3", .string(script)], "outputs": ["items"], "params": params]],
+            "stages": [
+                ["name": "make", "command": ["python3", .string(script)], "outputs": ["items"], "params": params]
+            ],
         ]
         try Pipeline.CanonicalJSON.pretty(doc).write(toFile: h.pipelinePath, atomically: true, encoding: .utf8)
     }

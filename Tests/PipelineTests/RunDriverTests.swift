@@ -35,17 +35,18 @@ import Testing
 
         let status = try h.bespoke("status", "--run", "r1")
         #expect(status.status == 1)
-        #expect(status.stdout == """
-            run r1 (runs/r1)
-              a  up to date
-              b  stale
-                   parameter 'k' changed (1 → 2)
-              c  stale
-                   upstream stage 'b' runs first
-              d  up to date
-            2 of 4 stages need work
+        #expect(
+            status.stdout == """
+                run r1 (runs/r1)
+                  a  up to date
+                  b  stale
+                       parameter 'k' changed (1 → 2)
+                  c  stale
+                       upstream stage 'b' runs first
+                  d  up to date
+                2 of 4 stages need work
 
-            """)
+                """)
         let json = try JSONParser.parse(try h.bespoke("status", "--run", "r1", "--json").stdout)
         let b = try #require(json["stages"]?.arrayValue?[1])
         #expect(b["state"] == "stale")
@@ -81,7 +82,9 @@ import Testing
         let status = try h.bespoke("status", "--run", "r1")
         #expect(status.stdout.contains("a  stale\n       input 'raw' changed (from source 'raw')\n"))
         #expect(status.stdout.contains("d  stale\n       algorithm version changed (1 → 2)\n"))
-        #expect(status.stdout.contains("c  stale\n       upstream stage 'b' runs first\n       upstream stage 'a' runs first\n"))
+        #expect(
+            status.stdout.contains(
+                "c  stale\n       upstream stage 'b' runs first\n       upstream stage 'a' runs first\n"))
     }
 
     @Test func touchingASourceWithoutChangingItRerunsNothing() throws {
@@ -239,7 +242,8 @@ import Testing
         for args in [["validate"], ["run"], ["status"], ["dag"]] {
             let r = try h.bespoke(args)
             #expect(r.status == 78, "\(args)")
-            #expect(r.stderr == "bespoke: pipeline.json: $.stages[0].parms: unknown key 'parms' (did you mean 'params'?)\n")
+            #expect(
+                r.stderr == "bespoke: pipeline.json: $.stages[0].parms: unknown key 'parms' (did you mean 'params'?)\n")
         }
         try "{\"version\": 1,\n \"stages\": [}".write(toFile: h.pipelinePath, atomically: true, encoding: .utf8)
         let syntax = try h.bespoke("validate")

@@ -1,7 +1,7 @@
 import Foundation
 import Pipeline
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct RunLockTests {
     @Test func secondAcquireFailsNamingTheHolder() throws {
@@ -13,13 +13,14 @@ import TestSupport
             try RunLock.acquire(path: path, run: "r1", environment: [:])
         }
         #expect(EngineError.locked(run: "r1", pid: 42).exitStatus.rawValue == 75)
-        #expect(EngineError.locked(run: "r1", pid: 42).description
-            == "run r1 is locked by pid 42; wait for it to finish or pass another --run")
+        #expect(
+            EngineError.locked(run: "r1", pid: 42).description
+                == "run r1 is locked by pid 42; wait for it to finish or pass another --run")
         first.release()
         // Other tests spawn processes concurrently; a child between its clone and exec briefly
         // shares our descriptors, so the released lock may take a moment to become free.
         var again: RunLock?
-        for _ in 0 ..< 100 where again == nil {
+        for _ in 0..<100 where again == nil {
             again = try? RunLock.acquire(path: path, run: "r1", environment: [:])
             if again == nil { usleep(10_000) }
         }
@@ -34,15 +35,17 @@ import TestSupport
         let holder = try RunLock.acquire(path: path, run: "r1", environment: [:])
         let fd = holder.inheritableDescriptor()
         // What a child sees: the same open file description, so the same lock.
-        let child = try RunLock.acquire(path: path, run: "r1",
-                                        environment: [RunLock.inheritedDescriptorVariable: String(fd)])
+        let child = try RunLock.acquire(
+            path: path, run: "r1",
+            environment: [RunLock.inheritedDescriptorVariable: String(fd)])
         #expect(child.descriptor == fd)
         // A descriptor of some other file is not a lock.
         let other = open(dir.file("other"), O_RDWR | O_CREAT, 0o644)
         defer { close(other) }
         #expect(throws: EngineError.locked(run: "r1", pid: getpid())) {
-            try RunLock.acquire(path: path, run: "r1",
-                                environment: [RunLock.inheritedDescriptorVariable: String(other)])
+            try RunLock.acquire(
+                path: path, run: "r1",
+                environment: [RunLock.inheritedDescriptorVariable: String(other)])
         }
         holder.release()
     }
@@ -58,8 +61,9 @@ import TestSupport
         #expect(codes.sorted { ($0 ?? -1) < ($1 ?? -1) } == [0, 75])
         let loser = endOne.exitCode == 75 ? one : two
         let winner = endOne.exitCode == 75 ? two : one
-        #expect(h.read(loser.stderr) == "bespoke: run r1 is locked by pid \(winner.pid); "
-            + "wait for it to finish or pass another --run\n")
+        #expect(
+            h.read(loser.stderr) == "bespoke: run r1 is locked by pid \(winner.pid); "
+                + "wait for it to finish or pass another --run\n")
         #expect(h.executed() == ["slow"])
         // A stage run directly (as make does) is refused too while a driver holds the run.
         let three = try h.start(["run", "--run", "r1", "--force"])

@@ -12,18 +12,21 @@ import Testing
         ("t", Toy.ints([10, 10, 10, 20, 5, 20, nil])),
     ])
 
-    @Test(arguments: [
-        // keep, order_by, surviving rows, key-duplicate rows
-        ("last", "t", [1, 4, 5], [0, 3, 6]),
-        ("first", "t", [0, 1, 4], [3, 5, 6]),
-        ("first", nil, [0, 1, 4], [3, 5, 6]),
-        ("last", nil, [1, 5, 6], [0, 3, 4]),
-    ] as [(String, String?, [Int], [Int])])
-    func keepsFirstOrLastByOrderWithTies(keep: String, orderBy: String?, survivors: [Int], keyDuplicates: [Int]) throws {
+    @Test(
+        arguments: [
+            // keep, order_by, surviving rows, key-duplicate rows
+            ("last", "t", [1, 4, 5], [0, 3, 6]),
+            ("first", "t", [0, 1, 4], [3, 5, 6]),
+            ("first", nil, [0, 1, 4], [3, 5, 6]),
+            ("last", nil, [1, 5, 6], [0, 3, 4]),
+        ] as [(String, String?, [Int], [Int])])
+    func keepsFirstOrLastByOrderWithTies(keep: String, orderBy: String?, survivors: [Int], keyDuplicates: [Int]) throws
+    {
         let h = StageHarness()
         var settings: [(key: String, value: JSONValue)] = [("key", ["id"]), ("keep", .string(keep))]
         if let orderBy { settings.append(("order_by", .string(orderBy))) }
-        let out = try h.run("dedupe", params: ["tables": ["events": .object(settings)]], tables: ["events": Self.events])
+        let out = try h.run(
+            "dedupe", params: ["tables": ["events": .object(settings)]], tables: ["events": Self.events])
         let kept = try #require(out.tables["events"])
         #expect(Toy.values(kept["v"]) == survivors.map { ["a", "b", "a", "c", "d", "e", "f"][$0] })
         #expect(out.counters.at("tables.events.exact_duplicates") == 1)
@@ -37,8 +40,9 @@ import Testing
 
     @Test func rejectsNameRuleKeptRowAndValues() throws {
         let h = StageHarness()
-        let out = try h.run("dedupe", params: ["tables": ["events": ["key": ["id"], "keep": "last", "order_by": "t"]]],
-                            tables: ["events": Self.events])
+        let out = try h.run(
+            "dedupe", params: ["tables": ["events": ["key": ["id"], "keep": "last", "order_by": "t"]]],
+            tables: ["events": Self.events])
         let r = try #require(out.rejects)
         #expect(r.schema.names == ["source_table", "row", "rule", "reason", "values"])
         #expect(Toy.values(r["source_table"]) == Array(repeating: "events", count: 4))
@@ -50,11 +54,13 @@ import Testing
 
     @Test func declaredKeyIsTheDefault() throws {
         let h = StageHarness()
-        let out = try h.run("dedupe", params: ["tables": ["events": [:]]], tables: ["events": Self.events],
-                            keys: ["events": ["id"]])
+        let out = try h.run(
+            "dedupe", params: ["tables": ["events": [:]]], tables: ["events": Self.events],
+            keys: ["events": ["id"]])
         #expect(Toy.values(out.tables["events"]?["v"]) == ["a", "b", "d"])
-        let none = try StageHarness().run("dedupe", params: ["tables": ["events": ["key": []]]], tables: ["events": Self.events],
-                                          keys: ["events": ["id"]])
+        let none = try StageHarness().run(
+            "dedupe", params: ["tables": ["events": ["key": []]]], tables: ["events": Self.events],
+            keys: ["events": ["id"]])
         #expect(none.tables["events"]?.rowCount == 6)
     }
 
@@ -65,10 +71,19 @@ import Testing
         (true, true, ["  Ann@X.com", "Bob", "Éric"]),
     ])
     func normalisesStringKeys(trim: Bool, casefold: Bool, survivors: [String]) throws {
-        let people = Toy.frame([("email", Toy.strings(["  Ann@X.com", "ann@x.com ", "ANN@x.com", "Bob", "bob", "Éric", "éric"]))])
+        let people = Toy.frame([
+            ("email", Toy.strings(["  Ann@X.com", "ann@x.com ", "ANN@x.com", "Bob", "bob", "Éric", "éric"]))
+        ])
         let out = try StageHarness().run(
-            "dedupe", params: ["tables": ["people": ["exact": false, "key": ["email"],
-                                                    "normalize": ["trim": .bool(trim), "casefold": .bool(casefold)]]]],
+            "dedupe",
+            params: [
+                "tables": [
+                    "people": [
+                        "exact": false, "key": ["email"],
+                        "normalize": ["trim": .bool(trim), "casefold": .bool(casefold)],
+                    ]
+                ]
+            ],
             tables: ["people": people])
         // The stored values are never changed, only compared normalised.
         #expect(Toy.values(out.tables["people"]?["email"]) == survivors)
@@ -87,9 +102,12 @@ import Testing
     @Test func passesUnnamedTablesThroughByteForByte() throws {
         let h = StageHarness()
         let items = Toy.frame([("item_id", Toy.ints([1, 1]))])
-        let out = try h.run("dedupe", params: ["tables": ["events": ["key": ["id"]]]], tables: ["events": Self.events, "items": items])
+        let out = try h.run(
+            "dedupe", params: ["tables": ["events": ["key": ["id"]]]], tables: ["events": Self.events, "items": items])
         #expect(out.files == ["events.parquet", "items.parquet", "rejects.parquet"])
-        #expect(try out.bytes("items.parquet") == Data(contentsOf: URL(fileURLWithPath: h.directory.file("in/items.parquet"))))
+        #expect(
+            try out.bytes("items.parquet")
+                == Data(contentsOf: URL(fileURLWithPath: h.directory.file("in/items.parquet"))))
         #expect(out.counters.at("tables_passed_through") == 1)
         #expect(out.counters.at("tables.items") == nil)
     }
@@ -104,16 +122,19 @@ import Testing
 
     @Test func unknownKeyColumnSuggestsTheName() throws {
         let e = #expect(throws: StageError.self) {
-            try StageHarness().run("dedupe", params: ["tables": ["events": ["key": ["idd"]]]], tables: ["events": Self.events])
+            try StageHarness().run(
+                "dedupe", params: ["tables": ["events": ["key": ["idd"]]]], tables: ["events": Self.events])
         }
-        #expect(e?.description == "dedupe: table 'events': column 'idd' not found (did you mean 'id'?) "
-            + "(at params.tables.events.key; columns: id, v, t)")
+        #expect(
+            e?.description == "dedupe: table 'events': column 'idd' not found (did you mean 'id'?) "
+                + "(at params.tables.events.key; columns: id, v, t)")
         #expect(e?.exitStatus == .dataError)
     }
 
     @Test func orderByWithoutKeyIsAParameterError() throws {
         let e = #expect(throws: StageError.self) {
-            try StageHarness().run("dedupe", params: ["tables": ["events": ["order_by": "t"]]], tables: ["events": Self.events])
+            try StageHarness().run(
+                "dedupe", params: ["tables": ["events": ["order_by": "t"]]], tables: ["events": Self.events])
         }
         #expect(e?.exitStatus == .invalidPipeline)
         #expect(e?.description.contains("params.tables.events.order_by") == true)
@@ -123,7 +144,8 @@ import Testing
         let e = #expect(throws: StageError.self) {
             try StageHarness().run("dedupe", params: ["tables": ["evnts": [:]]], tables: ["events": Self.events])
         }
-        #expect(e?.description == "dedupe: table 'evnts' is not an input of this stage (did you mean 'events'?) "
-            + "(at params.tables.evnts; inputs: events)")
+        #expect(
+            e?.description == "dedupe: table 'evnts' is not an input of this stage (did you mean 'events'?) "
+                + "(at params.tables.evnts; inputs: events)")
     }
 }

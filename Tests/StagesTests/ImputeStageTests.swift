@@ -15,8 +15,9 @@ import Testing
     ])
 
     func run(_ columns: JSONValue, indicator: Bool = false) throws -> StageHarness.Outcome {
-        try StageHarness().run("impute", params: ["tables": ["customers": ["columns": columns, "indicator": .bool(indicator)]]],
-                               tables: ["customers": Self.customers])
+        try StageHarness().run(
+            "impute", params: ["tables": ["customers": ["columns": columns, "indicator": .bool(indicator)]]],
+            tables: ["customers": Self.customers])
     }
 
     /// Present ages are {30, 40, 61, 20, 50}: mean 40.2 (filled as 40), median 40.
@@ -33,8 +34,9 @@ import Testing
     @Test func halfwayMeansRoundToEven() throws {
         // {1, 2} → 1.5 → 2; {2, 3} → 2.5 → 2.
         for (values, fill) in [([1, 2, nil], "2"), ([2, 3, nil], "2")] as [([Int64?], String)] {
-            let out = try StageHarness().run("impute", params: ["tables": ["t": ["columns": ["x": ["strategy": "mean"]]]]],
-                                             tables: ["t": Toy.frame([("x", Toy.ints(values))])])
+            let out = try StageHarness().run(
+                "impute", params: ["tables": ["t": ["columns": ["x": ["strategy": "mean"]]]]],
+                tables: ["t": Toy.frame([("x", Toy.ints(values))])])
             #expect(Toy.values(out.tables["t"]?["x"]).last == fill)
         }
     }
@@ -42,14 +44,20 @@ import Testing
     @Test func meanOfADoubleColumnFillsNullAndNaN() throws {
         let out = try run(["income": ["strategy": "mean"]])
         // (100 + 300 + 200 + 1000) / 4
-        #expect(Toy.values(out.tables["customers"]?["income"]) == ["100.0", "400.0", "300.0", "400.0", "200.0", "1000.0", "400.0"])
+        #expect(
+            Toy.values(out.tables["customers"]?["income"]) == [
+                "100.0", "400.0", "300.0", "400.0", "200.0", "1000.0", "400.0",
+            ])
         #expect(out.counters.at("tables.customers.columns.income.imputed") == 3)
     }
 
     @Test func medianPerGroupFallsBackToGlobal() throws {
         let out = try run(["income": ["strategy": "median", "group_by": ["city"]]])
         // Row 1 (A) → 200, row 3 (B) → 600, row 6 (no city) → global 250.
-        #expect(Toy.values(out.tables["customers"]?["income"]) == ["100.0", "200.0", "300.0", "600.0", "200.0", "1000.0", "250.0"])
+        #expect(
+            Toy.values(out.tables["customers"]?["income"]) == [
+                "100.0", "200.0", "300.0", "600.0", "200.0", "1000.0", "250.0",
+            ])
         let c = try #require(out.counters.at("tables.customers.columns.income"))
         #expect(c["value"] == 250.0)
         #expect(c["imputed_with_global"] == 1)
@@ -59,7 +67,10 @@ import Testing
 
         // Groups with fewer than 3 present values use the global median.
         let small = try run(["income": ["strategy": "median", "group_by": ["city"], "min_group_size": 3]])
-        #expect(Toy.values(small.tables["customers"]?["income"]) == ["100.0", "250.0", "300.0", "250.0", "200.0", "1000.0", "250.0"])
+        #expect(
+            Toy.values(small.tables["customers"]?["income"]) == [
+                "100.0", "250.0", "300.0", "250.0", "200.0", "1000.0", "250.0",
+            ])
         #expect(small.counters.at("tables.customers.columns.income.imputed_with_global") == 3)
     }
 
@@ -74,8 +85,9 @@ import Testing
     }
 
     @Test func constantAndIndicator() throws {
-        let out = try run(["gender": ["strategy": "constant", "value": "U"], "age": ["strategy": "constant", "value": "-1"]],
-                          indicator: true)
+        let out = try run(
+            ["gender": ["strategy": "constant", "value": "U"], "age": ["strategy": "constant", "value": "-1"]],
+            indicator: true)
         let t = try #require(out.tables["customers"])
         #expect(Toy.values(t["gender"]) == ["F", "U", "M", "M", "F", "U", "X"])
         #expect(Toy.values(t["age"]) == ["30", "-1", "40", "61", "-1", "20", "50"])
@@ -92,8 +104,17 @@ import Testing
             ("ts", Column(.timestamp([0, 0]), validity: [false, true])),
         ])
         let out = try StageHarness().run(
-            "impute", params: ["tables": ["t": ["columns": ["d": ["strategy": "constant", "value": "2024-02-29"],
-                                                           "ts": ["strategy": "constant", "value": "2024-02-29T12:30:00.5Z"]]]]],
+            "impute",
+            params: [
+                "tables": [
+                    "t": [
+                        "columns": [
+                            "d": ["strategy": "constant", "value": "2024-02-29"],
+                            "ts": ["strategy": "constant", "value": "2024-02-29T12:30:00.5Z"],
+                        ]
+                    ]
+                ]
+            ],
             tables: ["t": f])
         #expect(Toy.values(out.tables["t"]?["d"]) == ["1970-01-01", "2024-02-29"])
         #expect(Toy.values(out.tables["t"]?["ts"]) == ["2024-02-29T12:30:00.500000Z", "1970-01-01T00:00:00Z"])
@@ -101,15 +122,19 @@ import Testing
 
     @Test func misspeltColumnSuggestsTheName() throws {
         let e = #expect(throws: StageError.self) { try run(["incme": ["strategy": "median"]]) }
-        #expect(e?.description.hasPrefix("impute: table 'customers': column 'incme' not found (did you mean 'income'?)") == true)
+        #expect(
+            e?.description.hasPrefix("impute: table 'customers': column 'incme' not found (did you mean 'income'?)")
+                == true)
         #expect(e?.description.contains("params.tables.customers.columns.incme") == true)
         #expect(e?.exitStatus == .dataError)
     }
 
     @Test func medianOfAStringColumnIsADataError() throws {
         let e = #expect(throws: StageError.self) { try run(["gender": ["strategy": "median"]]) }
-        #expect(e?.description == "impute: table 'customers': column 'gender' is string, expected a numeric column "
-            + "(int32, int64, double, timestamp, date) for strategy 'median' (at params.tables.customers.columns.gender.strategy)")
+        #expect(
+            e?.description == "impute: table 'customers': column 'gender' is string, expected a numeric column "
+                + "(int32, int64, double, timestamp, date) for strategy 'median' (at params.tables.customers.columns.gender.strategy)"
+        )
         #expect(e?.exitStatus == .dataError)
     }
 

@@ -1,9 +1,10 @@
 import Foundation
 import Frame
 import Parquet
-@testable import Pipeline
 import Stages
 import TestSupport
+
+@testable import Pipeline
 
 /// Runs one built-in stage implementation directly, without the engine: input frames become
 /// Parquet sources of a pipeline validated against `BuiltInStages.kinds`, and a `StageContext`
@@ -27,7 +28,9 @@ final class StageHarness {
 
         var counters: JSONValue { result.counters }
 
-        func bytes(_ file: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: outputDirectory + "/" + file)) }
+        func bytes(_ file: String) throws -> Data {
+            try Data(contentsOf: URL(fileURLWithPath: outputDirectory + "/" + file))
+        }
     }
 
     /// Writes `tables` (in name order) as Parquet sources, declaring `keys`.
@@ -37,7 +40,9 @@ final class StageHarness {
     }
 
     /// Validates a one-stage pipeline of kind `kind` with `params` and runs `implementation` on it.
-    func run(_ kind: String, params: JSONValue, tables: [String: Frame], keys: [String: [String]] = [:]) throws -> Outcome {
+    func run(_ kind: String, params: JSONValue, tables: [String: Frame], keys: [String: [String]] = [:]) throws
+        -> Outcome
+    {
         try writeInputs(tables)
         var sources: [(key: String, value: JSONValue)] = []
         for name in tables.keys.sorted() {
@@ -56,10 +61,13 @@ final class StageHarness {
         let out = directory.file("out-\(runs)")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let inputs = stage.inputs.map {
-            ResolvedInput(table: $0, producer: .source($0), path: directory.file("in/\($0).parquet"), sha256: "", sourceSettings: nil)
+            ResolvedInput(
+                table: $0, producer: .source($0), path: directory.file("in/\($0).parquet"), sha256: "",
+                sourceSettings: nil)
         }
-        let context = StageContext(config: config, stage: stage, runID: "test", runDirectory: directory.path,
-                                   inputs: inputs, outputDirectory: out, log: StageLog(format: .text, stage: kind))
+        let context = StageContext(
+            config: config, stage: stage, runID: "test", runDirectory: directory.path,
+            inputs: inputs, outputDirectory: out, log: StageLog(format: .text, stage: kind))
         let result = try BuiltInStages.implementation(for: kind)!.run(context)
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         var frames: [String: Frame] = [:]
@@ -68,7 +76,8 @@ final class StageHarness {
             let frame = try ParquetReader(path: out + "/" + f).read()
             if f == "rejects.parquet" { rejects = frame } else { frames[String(f.dropLast(8))] = frame }
         }
-        return Outcome(harness: self, result: result, outputDirectory: out, tables: frames, rejects: rejects, files: files)
+        return Outcome(
+            harness: self, result: result, outputDirectory: out, tables: frames, rejects: rejects, files: files)
     }
 }
 
@@ -93,7 +102,7 @@ enum Toy {
     /// The column's values as optionals, for comparing with literals.
     static func values(_ c: Column?) -> [String?] {
         guard let c else { return [] }
-        return (0 ..< c.count).map { ValueFormatter.text(c, $0) }
+        return (0..<c.count).map { ValueFormatter.text(c, $0) }
     }
 }
 

@@ -10,7 +10,9 @@ public enum CapturedProcess {
         public var stderr: String
     }
 
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws
+        -> Result
+    {
         let dir = TemporaryDirectory("bespoke-capture")
         defer { dir.remove() }
         let outPath = dir.file("stdout"), errPath = dir.file("stderr")

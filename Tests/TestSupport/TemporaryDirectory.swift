@@ -5,7 +5,9 @@ public struct TemporaryDirectory: Sendable {
     public let path: String
 
     public init(_ label: String = "bespoke-test") {
-        let base = NSTemporaryDirectory() + "\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        let base =
+            NSTemporaryDirectory()
+            + "\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         path = base
     }

@@ -40,7 +40,7 @@ struct RLEHybridDecoder {
                 let runLength = header >> 1
                 guard position + byteWidth <= data.count else { throw .truncated("RLE run value") }
                 var value: UInt32 = 0
-                for k in 0 ..< byteWidth { value |= UInt32(data[position + k]) << (8 * UInt32(k)) }
+                for k in 0..<byteWidth { value |= UInt32(data[position + k]) << (8 * UInt32(k)) }
                 position += byteWidth
                 if bitWidth < 32 && value >> UInt32(bitWidth) != 0 {
                     throw .invalid("RLE run value \(value) does not fit in \(bitWidth) bits")
@@ -80,7 +80,7 @@ struct RLEHybridDecoder {
         let mask: UInt64 = bitWidth == 32 ? 0xFFFF_FFFF : (1 << UInt64(bitWidth)) - 1
         var bitPos = position * 8
         let end = data.count
-        for k in 0 ..< count {
+        for k in 0..<count {
             let byte = bitPos >> 3
             let shift = UInt64(bitPos & 7)
             var window: UInt64 = 0
@@ -116,7 +116,7 @@ struct RLEHybridDecoder {
                 let available = min(groups, data.count - position)
                 let count = min(available * 8, n - filled)
                 guard count > 0 else { throw .truncated("bit-packed levels") }
-                for k in 0 ..< count {
+                for k in 0..<count {
                     out[filled + k] = (data[position + (k >> 3)] >> UInt8(k & 7)) & 1 == 1
                 }
                 filled += count

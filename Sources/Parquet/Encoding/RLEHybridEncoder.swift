@@ -16,7 +16,7 @@ enum RLEHybridEncoder {
             let groups = (literalCount + 7) / 8
             appendVarint(UInt64(groups << 1 | 1), to: &out)
             var byte: UInt8 = 0
-            for k in 0 ..< groups * 8 {
+            for k in 0..<groups * 8 {
                 if k < literalCount && levels[literalStart + k] { byte |= 1 << UInt8(k & 7) }
                 if k & 7 == 7 {
                     out.append(byte)

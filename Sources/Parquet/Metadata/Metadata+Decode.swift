@@ -17,12 +17,16 @@ private let tFalse = ThriftType.boolFalse.rawValue
 
 extension ThriftCompactReader {
     /// Reads a list of structs, each decoded by `element`.
-    mutating func readStructList<E>(_ element: (inout ThriftCompactReader) throws(ThriftError) -> E) throws(ThriftError) -> [E] {
+    mutating func readStructList<E>(_ element: (inout ThriftCompactReader) throws(ThriftError) -> E) throws(ThriftError)
+        -> [E]
+    {
         let (type, count) = try readListHeader()
-        guard type == tStruct else { throw .invalid(at: position, "expected a list of structs, got element type \(type)") }
+        guard type == tStruct else {
+            throw .invalid(at: position, "expected a list of structs, got element type \(type)")
+        }
         var out: [E] = []
         out.reserveCapacity(count)
-        for _ in 0 ..< count { out.append(try element(&self)) }
+        for _ in 0..<count { out.append(try element(&self)) }
         return out
     }
 
@@ -31,7 +35,7 @@ extension ThriftCompactReader {
         guard type == tI32 else { throw .invalid(at: position, "expected a list of i32, got element type \(type)") }
         var out: [Int32] = []
         out.reserveCapacity(count)
-        for _ in 0 ..< count { out.append(try readI32()) }
+        for _ in 0..<count { out.append(try readI32()) }
         return out
     }
 
@@ -40,7 +44,7 @@ extension ThriftCompactReader {
         guard type == tBin else { throw .invalid(at: position, "expected a list of strings, got element type \(type)") }
         var out: [String] = []
         out.reserveCapacity(count)
-        for _ in 0 ..< count { out.append(try readString()) }
+        for _ in 0..<count { out.append(try readString()) }
         return out
     }
 
@@ -170,7 +174,8 @@ extension LogicalType {
                     }
                 }
                 r.endStruct()
-                result = id == 7 ? .time(isAdjustedToUTC: utc, unit: unit) : .timestamp(isAdjustedToUTC: utc, unit: unit)
+                result =
+                    id == 7 ? .time(isAdjustedToUTC: utc, unit: unit) : .timestamp(isAdjustedToUTC: utc, unit: unit)
             case 10:
                 var width: Int8 = 64, signed = true
                 try r.beginStruct()
@@ -251,7 +256,8 @@ extension ColumnChunk {
             }
         }
         r.endStruct()
-        self.init(filePath: filePath, fileOffset: try required(fileOffset, "ColumnChunk", "file_offset"), metaData: meta)
+        self.init(
+            filePath: filePath, fileOffset: try required(fileOffset, "ColumnChunk", "file_offset"), metaData: meta)
     }
 }
 
@@ -400,7 +406,8 @@ extension DictionaryPageHeader {
             }
         }
         r.endStruct()
-        self.init(numValues: try required(n, "DictionaryPageHeader", "num_values"),
-                  encoding: try required(enc, "DictionaryPageHeader", "encoding"))
+        self.init(
+            numValues: try required(n, "DictionaryPageHeader", "num_values"),
+            encoding: try required(enc, "DictionaryPageHeader", "encoding"))
     }
 }

@@ -52,7 +52,12 @@ extension SchemaElement {
                 w.beginStruct(8)
                 w.writeBool(1, utc)
                 w.beginStruct(2)
-                let member: Int16 = switch unit { case .millis: 1; case .micros: 2; case .nanos: 3 }
+                let member: Int16 =
+                    switch unit {
+                    case .millis: 1;
+                    case .micros: 2;
+                    case .nanos: 3
+                    }
                 w.beginStruct(member); w.endStruct()
                 w.endStruct()
                 w.endStruct()

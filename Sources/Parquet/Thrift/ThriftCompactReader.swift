@@ -57,7 +57,7 @@ struct ThriftCompactReader {
     mutating func readDouble() throws(ThriftError) -> Double {
         guard remaining >= 8 else { throw .truncated(at: position) }
         var bits: UInt64 = 0
-        for i in 0 ..< 8 { bits |= UInt64(base[position + i]) << (8 * UInt64(i)) }
+        for i in 0..<8 { bits |= UInt64(base[position + i]) << (8 * UInt64(i)) }
         position += 8
         return Double(bitPattern: bits)
     }
@@ -68,7 +68,7 @@ struct ThriftCompactReader {
         guard n <= UInt64(remaining) else {
             throw .invalid(at: at, "binary length \(n) exceeds the \(remaining) bytes left")
         }
-        let out = [UInt8](UnsafeRawBufferPointer(rebasing: base[position ..< position + Int(n)]))
+        let out = [UInt8](UnsafeRawBufferPointer(rebasing: base[position..<position + Int(n)]))
         position += Int(n)
         return out
     }
@@ -81,7 +81,9 @@ struct ThriftCompactReader {
 
     /// Enters a struct: field ids restart from 0 until the matching `endStruct()`.
     mutating func beginStruct() throws(ThriftError) {
-        guard fieldIdStack.count < Self.maxDepth else { throw .invalid(at: position, "nesting deeper than \(Self.maxDepth)") }
+        guard fieldIdStack.count < Self.maxDepth else {
+            throw .invalid(at: position, "nesting deeper than \(Self.maxDepth)")
+        }
         fieldIdStack.append(lastFieldId)
         lastFieldId = 0
     }
@@ -143,18 +145,20 @@ struct ThriftCompactReader {
         case ThriftType.binary.rawValue:
             let at = position
             let n = try readVarint()
-            guard n <= UInt64(remaining) else { throw .invalid(at: at, "binary length \(n) exceeds the \(remaining) bytes left") }
+            guard n <= UInt64(remaining) else {
+                throw .invalid(at: at, "binary length \(n) exceeds the \(remaining) bytes left")
+            }
             position += Int(n)
         case ThriftType.list.rawValue, ThriftType.set.rawValue:
             let (elementType, count) = try readListHeader()
-            for _ in 0 ..< count { try skipElement(type: elementType, depth: depth + 1) }
+            for _ in 0..<count { try skipElement(type: elementType, depth: depth + 1) }
         case ThriftType.map.rawValue:
             let at = position
             let n = try readVarint()
             guard n <= UInt64(remaining) else { throw .invalid(at: at, "map of \(n) entries cannot fit") }
             if n > 0 {
                 let kv = try readByte()
-                for _ in 0 ..< Int(n) {
+                for _ in 0..<Int(n) {
                     try skipElement(type: kv >> 4, depth: depth + 1)
                     try skipElement(type: kv & 0x0F, depth: depth + 1)
                 }

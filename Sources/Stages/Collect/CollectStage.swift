@@ -13,8 +13,9 @@ public struct CollectStage: StageImplementation {
     public static let kind = StageKind(
         name: "collect", algorithmVersion: "1",
         parameters: [
-            ParameterSpec("max_reject_share", .double(0 ... 1), default: 0.01,
-                          "Fail when more than this share of a source's records are rejected."),
+            ParameterSpec(
+                "max_reject_share", .double(0...1), default: 0.01,
+                "Fail when more than this share of a source's records are rejected.")
         ],
         reads: [.allSources], writes: [.allSources, .table("rejects")],
         summary: "Read the declared sources (CSV/TSV/JSON Lines, plain or .gz; Parquet; SQLite) into typed tables.")
@@ -27,7 +28,9 @@ public struct CollectStage: StageImplementation {
         var perSource: [(key: String, value: JSONValue)] = []
         var failures: [CollectError] = []
         for input in context.inputs {
-            guard case .source(let name) = input.producer, let source = context.config.source(named: name) else { continue }
+            guard case .source(let name) = input.producer, let source = context.config.source(named: name) else {
+                continue
+            }
             let options = try Self.options(for: source)
             var reader: SourceReader
             do { reader = try SourceReader.open(path: source.absolutePath, options: options, sourceName: name) } catch {
@@ -50,30 +53,43 @@ public struct CollectStage: StageImplementation {
                 throw CollectError.source(error)
             }
             guard records == rowsOut + sourceRejects.count else {
-                throw CollectError.rowsNotConserved(source: name, read: records, written: rowsOut, rejected: sourceRejects.count)
+                throw CollectError.rowsNotConserved(
+                    source: name, read: records, written: rowsOut, rejected: sourceRejects.count)
             }
             let share = records == 0 ? 0 : Double(sourceRejects.count) / Double(records)
-            context.log.info("\(name): \(records) records, \(rowsOut) rows, \(sourceRejects.count) rejected", stage: context.stage.name)
+            context.log.info(
+                "\(name): \(records) records, \(rowsOut) rows, \(sourceRejects.count) rejected",
+                stage: context.stage.name)
             if share > maxShare {
-                failures.append(.tooManyRejects(source: name, rejected: sourceRejects.count, records: records,
-                                                limit: maxShare, examples: Array(sourceRejects.prefix(5))))
+                failures.append(
+                    .tooManyRejects(
+                        source: name, rejected: sourceRejects.count, records: records,
+                        limit: maxShare, examples: Array(sourceRejects.prefix(5))))
             }
             var byKind: [String: Int] = [:]
             for r in sourceRejects { byKind[r.kind.code, default: 0] += 1 }
-            perSource.append((name, .object([
-                ("records", .number(JSONNumber(records))),
-                ("rows_out", .number(JSONNumber(rowsOut))),
-                ("rejects", .number(JSONNumber(sourceRejects.count))),
-                ("rejects_by_kind", .object(byKind.keys.sorted().map { ($0, .number(JSONNumber(byKind[$0]!))) })),
-            ])))
+            perSource.append(
+                (
+                    name,
+                    .object([
+                        ("records", .number(JSONNumber(records))),
+                        ("rows_out", .number(JSONNumber(rowsOut))),
+                        ("rejects", .number(JSONNumber(sourceRejects.count))),
+                        (
+                            "rejects_by_kind",
+                            .object(byKind.keys.sorted().map { ($0, .number(JSONNumber(byKind[$0]!))) })
+                        ),
+                    ])
+                ))
             rejects += sourceRejects
         }
         if let failure = failures.first { throw failure }
         try ParquetWriter.write(RejectTable.frame(rejects), to: context.outputPath("rejects"))
-        return StageResult(counters: .object([
-            ("sources", .object(perSource)),
-            ("rejects", .number(JSONNumber(rejects.count))),
-        ]))
+        return StageResult(
+            counters: .object([
+                ("sources", .object(perSource)),
+                ("rejects", .number(JSONNumber(rejects.count))),
+            ]))
     }
 
     /// The source's reader options from pipeline.json, with the source's own `format` applied;
@@ -82,8 +98,10 @@ public struct CollectStage: StageImplementation {
         let path = "$.sources.\(source.name).options"
         if case .object(let members) = source.options {
             for (key, _) in members where !SourceOptions.keys.contains(key) {
-                throw CollectError.invalidOptions(path: path + "." + key, detail: "unknown key '\(key)'"
-                    + (DidYouMean.hint(for: key, among: SourceOptions.keys)))
+                throw CollectError.invalidOptions(
+                    path: path + "." + key,
+                    detail: "unknown key '\(key)'"
+                        + (DidYouMean.hint(for: key, among: SourceOptions.keys)))
             }
         }
         var options: SourceOptions
@@ -128,7 +146,8 @@ public enum CollectError: Error, CustomStringConvertible, ExitCodeProviding {
         case .tooManyRejects(let source, let rejected, let records, let limit, let examples):
             "source '\(source)': \(rejected) of \(records) records rejected "
                 + "(\(Self.percent(Double(rejected) / Double(max(records, 1)))), over the limit of \(Self.percent(limit)) "
-                + "set by max_reject_share); first rejects:\n" + examples.map { "  " + $0.description }.joined(separator: "\n")
+                + "set by max_reject_share); first rejects:\n"
+                + examples.map { "  " + $0.description }.joined(separator: "\n")
         case .rowsNotConserved(let source, let read, let written, let rejected):
             "source '\(source)': rows not conserved: read \(read), wrote \(written), rejected \(rejected)"
         }

@@ -20,8 +20,10 @@ public struct DedupeSettings: Sendable, Equatable {
     /// Compare string key columns case-insensitively (Unicode lower-casing).
     public var casefold: Bool
 
-    public init(exact: Bool = true, key: [String]? = nil, keep: Keep = .first, orderBy: String? = nil,
-                trim: Bool = false, casefold: Bool = false) {
+    public init(
+        exact: Bool = true, key: [String]? = nil, keep: Keep = .first, orderBy: String? = nil,
+        trim: Bool = false, casefold: Bool = false
+    ) {
         self.exact = exact
         self.key = key
         self.keep = keep
@@ -31,30 +33,37 @@ public struct DedupeSettings: Sendable, Equatable {
     }
 
     static let normalizeSpecs: [ParameterSpec] = [
-        ParameterSpec("trim", .bool, default: false, "Remove surrounding whitespace from string key values before comparing."),
+        ParameterSpec(
+            "trim", .bool, default: false, "Remove surrounding whitespace from string key values before comparing."),
         ParameterSpec("casefold", .bool, default: false, "Compare string key values case-insensitively."),
     ]
 
     /// The declared members of `params.tables.<table>`.
     public static let specs: [ParameterSpec] = [
         ParameterSpec("exact", .bool, default: true, "Drop rows equal to an earlier row in every column."),
-        ParameterSpec("key", .array(of: .string), default: .null,
-                      "Key columns; rows with equal keys are duplicates. Default: the table's declared key; [] for none."),
-        ParameterSpec("keep", .oneOf(Keep.allCases.map(\.rawValue)), default: "first",
-                      "Which row of a key survives: the first or the last by order_by (input order without it)."),
-        ParameterSpec("order_by", .string, default: .null,
-                      "Column ordering a key's rows for keep; rows where it is null are kept only if all are."),
-        ParameterSpec("normalize", .object(normalizeSpecs), default: ["trim": false, "casefold": false],
-                      "Normalisation of string key columns before comparing."),
+        ParameterSpec(
+            "key", .array(of: .string), default: .null,
+            "Key columns; rows with equal keys are duplicates. Default: the table's declared key; [] for none."),
+        ParameterSpec(
+            "keep", .oneOf(Keep.allCases.map(\.rawValue)), default: "first",
+            "Which row of a key survives: the first or the last by order_by (input order without it)."),
+        ParameterSpec(
+            "order_by", .string, default: .null,
+            "Column ordering a key's rows for keep; rows where it is null are kept only if all are."),
+        ParameterSpec(
+            "normalize", .object(normalizeSpecs), default: ["trim": false, "casefold": false],
+            "Normalisation of string key columns before comparing."),
     ]
 
     init(_ value: JSONValue, stage: String, path: String) throws(StageError) {
         let r = try ParameterReader(value, specs: Self.specs, stage: stage, path: path)
-        let normalize = try ParameterReader(try r.value("normalize"), specs: Self.normalizeSpecs, stage: stage,
-                                            path: r.childPath("normalize"))
-        self.init(exact: try r.bool("exact"), key: try r.strings("key"),
-                  keep: Keep(rawValue: try r.oneOf("keep", Keep.allCases.map(\.rawValue)))!,
-                  orderBy: try r.string("order_by"), trim: try normalize.bool("trim"),
-                  casefold: try normalize.bool("casefold"))
+        let normalize = try ParameterReader(
+            try r.value("normalize"), specs: Self.normalizeSpecs, stage: stage,
+            path: r.childPath("normalize"))
+        self.init(
+            exact: try r.bool("exact"), key: try r.strings("key"),
+            keep: Keep(rawValue: try r.oneOf("keep", Keep.allCases.map(\.rawValue)))!,
+            orderBy: try r.string("order_by"), trim: try normalize.bool("trim"),
+            casefold: try normalize.bool("casefold"))
     }
 }

@@ -11,8 +11,9 @@ public struct DedupeStage: StageImplementation {
     public static let kind = StageKind(
         name: name, algorithmVersion: "1",
         parameters: [
-            ParameterSpec("tables", .map(of: .object(DedupeSettings.specs)),
-                          "Per table: exact and/or key deduplication settings; tables not named pass through."),
+            ParameterSpec(
+                "tables", .map(of: .object(DedupeSettings.specs)),
+                "Per table: exact and/or key deduplication settings; tables not named pass through.")
         ],
         reads: [.allSources], writes: [.allSources],
         summary: "Remove exact duplicate rows and duplicate keys (keep first or last by an ordering column).")
@@ -39,33 +40,47 @@ public struct DedupeStage: StageImplementation {
             }
             if let orderBy = settings.orderBy {
                 if key.isEmpty {
-                    throw StageError.invalidParameter(stage: Self.name, path: path + ".order_by",
-                                                      message: "order_by needs key columns to order rows within")
+                    throw StageError.invalidParameter(
+                        stage: Self.name, path: path + ".order_by",
+                        message: "order_by needs key columns to order rows within")
                 }
-                _ = try TableStageIO.column(orderBy, in: frame, stage: Self.name, table: table, path: path + ".order_by")
+                _ = try TableStageIO.column(
+                    orderBy, in: frame, stage: Self.name, table: table, path: path + ".order_by")
             }
-            let dedupe = Deduplicator(exact: settings.exact, key: key, keep: settings.keep, orderBy: settings.orderBy,
-                                      trim: settings.trim, casefold: settings.casefold)
+            let dedupe = Deduplicator(
+                exact: settings.exact, key: key, keep: settings.keep, orderBy: settings.orderBy,
+                trim: settings.trim, casefold: settings.casefold)
             let result: Deduplicator.Result
-            do { result = try dedupe.run(frame) } catch { throw StageError.frame(stage: Self.name, table: table, error) }
+            do { result = try dedupe.run(frame) } catch {
+                throw StageError.frame(stage: Self.name, table: table, error)
+            }
 
             let keyText = key.joined(separator: ", ") + normalizationNote(settings)
-            let choice = settings.orderBy.map { "\(settings.keep.rawValue) by \($0)" } ?? "\(settings.keep.rawValue) in input order"
+            let choice =
+                settings.orderBy.map { "\(settings.keep.rawValue) by \($0)" }
+                ?? "\(settings.keep.rawValue) in input order"
             for drop in result.drops {
-                let reason = switch drop.rule {
-                case .exactDuplicate: "same values in every column as row \(drop.keptRow), which is kept"
-                case .keyDuplicate: "same key (\(keyText)) as row \(drop.keptRow), which is kept (\(choice))"
-                }
+                let reason =
+                    switch drop.rule {
+                    case .exactDuplicate: "same values in every column as row \(drop.keptRow), which is kept"
+                    case .keyDuplicate: "same key (\(keyText)) as row \(drop.keptRow), which is kept (\(choice))"
+                    }
                 rejects.add(table: table, frame: frame, row: drop.row, rule: drop.rule.rawValue, reason: reason)
             }
             let rowsOut = try io.write(frame, keeping: result.keep, table: table)
-            try io.checkConservation(table: table, rowsIn: frame.rowCount, rowsOut: rowsOut, dropped: result.drops.count)
-            context.log.info("table '\(table)': \(frame.rowCount) rows in, \(rowsOut) out "
-                + "(\(result.exactDuplicates) exact duplicates, \(result.keyDuplicates) key duplicates)")
-            tableCounters.append((table, [
-                "rows_in": .int(frame.rowCount), "rows_out": .int(rowsOut),
-                "exact_duplicates": .int(result.exactDuplicates), "key_duplicates": .int(result.keyDuplicates),
-            ]))
+            try io.checkConservation(
+                table: table, rowsIn: frame.rowCount, rowsOut: rowsOut, dropped: result.drops.count)
+            context.log.info(
+                "table '\(table)': \(frame.rowCount) rows in, \(rowsOut) out "
+                    + "(\(result.exactDuplicates) exact duplicates, \(result.keyDuplicates) key duplicates)")
+            tableCounters.append(
+                (
+                    table,
+                    [
+                        "rows_in": .int(frame.rowCount), "rows_out": .int(rowsOut),
+                        "exact_duplicates": .int(result.exactDuplicates), "key_duplicates": .int(result.keyDuplicates),
+                    ]
+                ))
             totals.rowsIn += frame.rowCount
             totals.rowsOut += rowsOut
             totals.exact += result.exactDuplicates

@@ -35,8 +35,10 @@ public struct Deduplicator: Sendable {
     public var trim: Bool
     public var casefold: Bool
 
-    public init(exact: Bool, key: [String], keep: DedupeSettings.Keep = .first, orderBy: String? = nil,
-                trim: Bool = false, casefold: Bool = false) {
+    public init(
+        exact: Bool, key: [String], keep: DedupeSettings.Keep = .first, orderBy: String? = nil,
+        trim: Bool = false, casefold: Bool = false
+    ) {
         self.exact = exact
         self.key = key
         self.keep = keep
@@ -55,8 +57,8 @@ public struct Deduplicator: Sendable {
         var exactCount = 0, keyCount = 0
 
         if exact {
-            let groups = frame.groups(byColumns: Array(0 ..< frame.schema.count))
-            for i in 0 ..< n {
+            let groups = frame.groups(byColumns: Array(0..<frame.schema.count))
+            for i in 0..<n {
                 let first = groups.firstRows[Int(groups.ids[i])]
                 if first != i {
                     keepRow[i] = false
@@ -81,10 +83,10 @@ public struct Deduplicator: Sendable {
                 keyFields.append(frame.schema.fields[i])
             }
             let keyFrame = try Frame(schema: Schema(keyFields), columns: keyColumns)
-            let groups = keyFrame.groups(byColumns: Array(0 ..< keyColumns.count))
+            let groups = keyFrame.groups(byColumns: Array(0..<keyColumns.count))
             // The surviving row of each key, among rows that are not exact duplicates.
             var best = [Int](repeating: -1, count: groups.count)
-            for i in 0 ..< n where keepRow[i] {
+            for i in 0..<n where keepRow[i] {
                 let g = Int(groups.ids[i])
                 let current = best[g]
                 if current < 0 {
@@ -104,7 +106,7 @@ public struct Deduplicator: Sendable {
                     best[g] = i
                 }
             }
-            for i in 0 ..< n where keepRow[i] {
+            for i in 0..<n where keepRow[i] {
                 let b = best[Int(groups.ids[i])]
                 if b != i {
                     keepRow[i] = false
@@ -117,7 +119,7 @@ public struct Deduplicator: Sendable {
 
         var drops: [Drop] = []
         drops.reserveCapacity(exactCount + keyCount)
-        for i in 0 ..< n where !keepRow[i] { drops.append(Drop(row: i, keptRow: keptAs[i], rule: rule[i]!)) }
+        for i in 0..<n where !keepRow[i] { drops.append(Drop(row: i, keptRow: keptAs[i], rule: rule[i]!)) }
         return Result(keep: keepRow, drops: drops, exactDuplicates: exactCount, keyDuplicates: keyCount)
     }
 }

@@ -56,13 +56,21 @@ public enum FillValue: Sendable, Equatable {
             guard let i = Int32(text) else { return nil }
             self = .int(Int64(i))
         case .date:
-            if let days = Self.days(text), let d = Int32(exactly: days) { self = .int(Int64(d)) }
-            else if let i = Int32(text) { self = .int(Int64(i)) }
-            else { return nil }
+            if let days = Self.days(text), let d = Int32(exactly: days) {
+                self = .int(Int64(d))
+            } else if let i = Int32(text) {
+                self = .int(Int64(i))
+            } else {
+                return nil
+            }
         case .timestamp:
-            if let i = Int64(text) { self = .int(i) }
-            else if let t = Self.micros(text) { self = .int(t) }
-            else { return nil }
+            if let i = Int64(text) {
+                self = .int(i)
+            } else if let t = Self.micros(text) {
+                self = .int(t)
+            } else {
+                return nil
+            }
         }
     }
 
@@ -85,8 +93,9 @@ public enum FillValue: Sendable, Equatable {
     static func days(_ text: String) -> Int64? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]),
-              (1 ... 12).contains(m), (1 ... 31).contains(d) else { return nil }
+            let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]),
+            (1...12).contains(m), (1...31).contains(d)
+        else { return nil }
         // Howard Hinnant's days_from_civil.
         let yy = m <= 2 ? y - 1 : y
         let era = (yy >= 0 ? yy : yy - 399) / 400
@@ -106,11 +115,12 @@ public enum FillValue: Sendable, Equatable {
         guard clockAndFraction.count <= 2 else { return nil }
         let clock = clockAndFraction[0].split(separator: ":", omittingEmptySubsequences: false)
         guard clock.count == 3, let h = Int64(clock[0]), let mi = Int64(clock[1]), let s = Int64(clock[2]),
-              (0 ..< 24).contains(h), (0 ..< 60).contains(mi), (0 ..< 60).contains(s) else { return nil }
+            (0..<24).contains(h), (0..<60).contains(mi), (0..<60).contains(s)
+        else { return nil }
         var fraction: Int64 = 0
         if clockAndFraction.count == 2 {
             let f = clockAndFraction[1]
-            guard (1 ... 6).contains(f.count), let v = Int64(f) else { return nil }
+            guard (1...6).contains(f.count), let v = Int64(f) else { return nil }
             fraction = v * Int64([1, 100_000, 10_000, 1_000, 100, 10, 1][f.count])
         }
         return ((days * 86_400 + h * 3_600 + mi * 60 + s) * 1_000_000) + fraction
@@ -150,7 +160,7 @@ extension Column {
             out.reserve(strings: count, bytes: s.bytes.count)
             var next = 0
             s.bytes.withUnsafeBufferPointer { b in
-                for i in 0 ..< count {
+                for i in 0..<count {
                     if next < rows.count && rows[next] == i {
                         if case .string(let x) = fills[next] { out.append(x) } else { out.append("") }
                         next += 1

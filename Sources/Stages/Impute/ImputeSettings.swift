@@ -25,8 +25,10 @@ public struct ColumnImputation: Sendable, Equatable {
     /// belongs to purchases, not to page views).
     public var condition: RowCondition?
 
-    public init(_ strategy: Strategy, value: JSONValue? = nil, groupBy: [String] = [], minGroupSize: Int = 1,
-                condition: RowCondition? = nil) {
+    public init(
+        _ strategy: Strategy, value: JSONValue? = nil, groupBy: [String] = [], minGroupSize: Int = 1,
+        condition: RowCondition? = nil
+    ) {
         self.strategy = strategy
         self.value = value
         self.groupBy = groupBy
@@ -35,16 +37,22 @@ public struct ColumnImputation: Sendable, Equatable {
     }
 
     static let specs: [ParameterSpec] = [
-        ParameterSpec("strategy", .oneOf(Strategy.allCases.map(\.rawValue)), default: nil,
-                      "mean, median, mode, or constant."),
-        ParameterSpec("value", .string, default: .null,
-                      "For constant: the value, read as the column's type (\"X\", \"0\", \"2.5\", \"true\", \"2024-01-31\")."),
-        ParameterSpec("group_by", .array(of: .string), default: [],
-                      "Compute the statistic per group of these columns; rows with a null key, and small groups, use the global one."),
-        ParameterSpec("min_group_size", .int(1 ... Int64.max), default: 1,
-                      "Present values a group needs to use its own statistic."),
-        ParameterSpec("where", .object(RowCondition.specs), default: .null,
-                      "Only rows whose column's value is one of the listed ones are filled and counted."),
+        ParameterSpec(
+            "strategy", .oneOf(Strategy.allCases.map(\.rawValue)), default: nil,
+            "mean, median, mode, or constant."),
+        ParameterSpec(
+            "value", .string, default: .null,
+            "For constant: the value, read as the column's type (\"X\", \"0\", \"2.5\", \"true\", \"2024-01-31\")."),
+        ParameterSpec(
+            "group_by", .array(of: .string), default: [],
+            "Compute the statistic per group of these columns; rows with a null key, and small groups, use the global one."
+        ),
+        ParameterSpec(
+            "min_group_size", .int(1...Int64.max), default: 1,
+            "Present values a group needs to use its own statistic."),
+        ParameterSpec(
+            "where", .object(RowCondition.specs), default: .null,
+            "Only rows whose column's value is one of the listed ones are filled and counted."),
     ]
 
     init(_ json: JSONValue, stage: String, path: String) throws(StageError) {
@@ -55,18 +63,21 @@ public struct ColumnImputation: Sendable, Equatable {
             throw .invalidParameter(stage: stage, path: path, message: "strategy \"constant\" needs \"value\"")
         }
         if strategy != .constant && value != .null {
-            throw .invalidParameter(stage: stage, path: r.childPath("value"),
-                                    message: "\"value\" applies to strategy \"constant\" only, not \"\(strategy.rawValue)\"")
+            throw .invalidParameter(
+                stage: stage, path: r.childPath("value"),
+                message: "\"value\" applies to strategy \"constant\" only, not \"\(strategy.rawValue)\"")
         }
         let groupBy = try r.strings("group_by") ?? []
         if strategy == .constant && !groupBy.isEmpty {
-            throw .invalidParameter(stage: stage, path: r.childPath("group_by"),
-                                    message: "a constant does not depend on groups; remove \"group_by\"")
+            throw .invalidParameter(
+                stage: stage, path: r.childPath("group_by"),
+                message: "a constant does not depend on groups; remove \"group_by\"")
         }
         let condition = try r.value("where")
-        self.init(strategy, value: value == .null ? nil : value, groupBy: groupBy,
-                  minGroupSize: Int(try r.int("min_group_size", in: 1 ... Int64.max) ?? 1),
-                  condition: condition == .null ? nil : try RowCondition(condition, stage: stage, path: r.childPath("where")))
+        self.init(
+            strategy, value: value == .null ? nil : value, groupBy: groupBy,
+            minGroupSize: Int(try r.int("min_group_size", in: 1...Int64.max) ?? 1),
+            condition: condition == .null ? nil : try RowCondition(condition, stage: stage, path: r.childPath("where")))
     }
 }
 
@@ -88,17 +99,20 @@ public struct ImputeSettings: Sendable, Equatable {
     }
 
     public static let specs: [ParameterSpec] = [
-        ParameterSpec("columns", .map(of: .object(ColumnImputation.specs)), default: nil,
-                      "Per column: how to fill its missing values (null, and NaN in double columns)."),
-        ParameterSpec("indicator", .bool, default: false,
-                      "Add a bool column <column>_imputed per filled column, true where a value was filled."),
+        ParameterSpec(
+            "columns", .map(of: .object(ColumnImputation.specs)), default: nil,
+            "Per column: how to fill its missing values (null, and NaN in double columns)."),
+        ParameterSpec(
+            "indicator", .bool, default: false,
+            "Add a bool column <column>_imputed per filled column, true where a value was filled."),
     ]
 
     init(_ json: JSONValue, stage: String, path: String) throws(StageError) {
         let r = try ParameterReader(json, specs: Self.specs, stage: stage, path: path)
         var columns: [(name: String, imputation: ColumnImputation)] = []
         for m in try r.object("columns") {
-            columns.append((m.key, try ColumnImputation(m.value, stage: stage, path: r.childPath("columns") + "." + m.key)))
+            columns.append(
+                (m.key, try ColumnImputation(m.value, stage: stage, path: r.childPath("columns") + "." + m.key)))
         }
         self.init(columns: columns, indicator: try r.bool("indicator"))
     }
@@ -128,6 +142,6 @@ public struct RowCondition: Sendable, Equatable {
     func mask(_ frame: Frame) -> [Bool]? {
         guard let column = frame[column] else { return nil }
         let wanted = Set(values)
-        return (0 ..< frame.rowCount).map { row in ValueFormatter.text(column, row).map(wanted.contains) ?? false }
+        return (0..<frame.rowCount).map { row in ValueFormatter.text(column, row).map(wanted.contains) ?? false }
     }
 }

@@ -11,11 +11,13 @@ public struct ImputeStage: StageImplementation {
     public static let kind = StageKind(
         name: name, algorithmVersion: "1",
         parameters: [
-            ParameterSpec("tables", .map(of: .object(ImputeSettings.specs)),
-                          "Per table: the columns to fill and how; tables not named pass through."),
+            ParameterSpec(
+                "tables", .map(of: .object(ImputeSettings.specs)),
+                "Per table: the columns to fill and how; tables not named pass through.")
         ],
         reads: [.allSources], writes: [.allSources],
-        summary: "Fill missing values by mean, median, mode or a constant, optionally per group with a global fallback.")
+        summary: "Fill missing values by mean, median, mode or a constant, optionally per group with a global fallback."
+    )
 
     public init() {}
 
@@ -37,12 +39,19 @@ public struct ImputeStage: StageImplementation {
             let changed = Set(result.reports.filter { $0.filled > 0 }.map(\.column))
             try io.write(result.frame, table: table, copyingUnchangedFrom: frame, except: changed)
             let imputed = result.reports.reduce(0) { $0 + $1.filled }
-            context.log.info("table '\(table)': filled " + result.reports.map { "\($0.column) \($0.filled)" }
-                .joined(separator: ", "))
-            tableCounters.append((table, [
-                "rows_in": .int(frame.rowCount), "rows_out": .int(result.frame.rowCount), "imputed": .int(imputed),
-                "columns": .object(result.reports.map { ($0.column, Self.counters($0)) }),
-            ]))
+            context.log.info(
+                "table '\(table)': filled "
+                    + result.reports.map { "\($0.column) \($0.filled)" }
+                    .joined(separator: ", "))
+            tableCounters.append(
+                (
+                    table,
+                    [
+                        "rows_in": .int(frame.rowCount), "rows_out": .int(result.frame.rowCount),
+                        "imputed": .int(imputed),
+                        "columns": .object(result.reports.map { ($0.column, Self.counters($0)) }),
+                    ]
+                ))
             totals.rowsIn += frame.rowCount
             totals.rowsOut += result.frame.rowCount
             totals.imputed += imputed
@@ -70,19 +79,24 @@ public struct ImputeStage: StageImplementation {
     {
         switch e {
         case .unknownColumn(let c):
-            return .unknownColumn(stage: Self.name, table: table, column: c, available: frame.schema.names, path: path + ".columns")
+            return .unknownColumn(
+                stage: Self.name, table: table, column: c, available: frame.schema.names, path: path + ".columns")
         case .notNumeric(let c, let type):
-            let strategy = settings.columns.first { $0.name == c }.map { "strategy '\($0.imputation.strategy.rawValue)'" }
+            let strategy =
+                settings.columns.first { $0.name == c }.map { "strategy '\($0.imputation.strategy.rawValue)'" }
                 ?? "this strategy"
-            return .unsupportedColumnType(stage: Self.name, table: table, column: c, type: type,
-                                          expected: "a numeric column (int32, int64, double, timestamp, date) for \(strategy)",
-                                          path: path + ".columns." + c + ".strategy")
+            return .unsupportedColumnType(
+                stage: Self.name, table: table, column: c, type: type,
+                expected: "a numeric column (int32, int64, double, timestamp, date) for \(strategy)",
+                path: path + ".columns." + c + ".strategy")
         case .badConstant(let c, let type):
-            return .invalidParameter(stage: Self.name, path: path + ".columns." + c + ".value",
-                                     message: "cannot read the constant as a value of column '\(c)' (\(type))")
+            return .invalidParameter(
+                stage: Self.name, path: path + ".columns." + c + ".value",
+                message: "cannot read the constant as a value of column '\(c)' (\(type))")
         case .indicatorExists(let name):
-            return .invalidParameter(stage: Self.name, path: path + ".indicator",
-                                     message: "the indicator column '\(name)' already exists in table '\(table)'")
+            return .invalidParameter(
+                stage: Self.name, path: path + ".indicator",
+                message: "the indicator column '\(name)' already exists in table '\(table)'")
         }
     }
 

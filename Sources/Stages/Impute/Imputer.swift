@@ -70,7 +70,9 @@ public struct Imputer: Sendable {
             reports.append(report)
             if indicator {
                 let indicatorName = name + "_imputed"
-                if frame.schema.index(of: indicatorName) != nil || indicators.contains(where: { $0.0.name == indicatorName }) {
+                if frame.schema.index(of: indicatorName) != nil
+                    || indicators.contains(where: { $0.0.name == indicatorName })
+                {
                     throw .indicatorExists(indicatorName)
                 }
                 var flags = [Bool](repeating: false, count: frame.rowCount)
@@ -92,11 +94,12 @@ public struct Imputer: Sendable {
         if imputation.strategy == .mean || imputation.strategy == .median, !column.isNumeric {
             throw .notNumeric(column: name, type: type)
         }
-        var report = ColumnReport(column: name, type: type, imputation: imputation, filled: 0, unfilled: 0,
-                                  value: nil, statistic: nil, filledWithGlobal: 0, groups: [])
+        var report = ColumnReport(
+            column: name, type: type, imputation: imputation, filled: 0, unfilled: 0,
+            value: nil, statistic: nil, filledWithGlobal: 0, groups: [])
         let eligible = imputation.condition?.mask(frame)
         var missing: [Int] = []
-        for i in 0 ..< column.count where column.isMissing(i) && (eligible?[i] ?? true) { missing.append(i) }
+        for i in 0..<column.count where column.isMissing(i) && (eligible?[i] ?? true) { missing.append(i) }
         if imputation.strategy == .constant {
             guard let v = imputation.value, let fill = FillValue(constant: v, type: type) else {
                 throw .badConstant(column: name, type: type)
@@ -108,9 +111,11 @@ public struct Imputer: Sendable {
         // The global value.
         if imputation.strategy != .constant {
             let all = [Int32](repeating: 0, count: column.count)
-            let everyone = eligible.map { e in (offsets: [0, e.count(where: { $0 })], rows: e.indices.filter { e[$0] }) }
-            let global = statistic(of: column, imputation.strategy, groups: all, groupCount: 1, members: everyone,
-                                   include: eligible)[0]
+            let everyone = eligible.map { e in (offsets: [0, e.count(where: { $0 })], rows: e.indices.filter { e[$0] })
+            }
+            let global = statistic(
+                of: column, imputation.strategy, groups: all, groupCount: 1, members: everyone,
+                include: eligible)[0]
             report.value = global.value
             report.statistic = global.statistic
         }
@@ -124,9 +129,10 @@ public struct Imputer: Sendable {
             for (i, g) in groups.ids.enumerated() where g >= 0 && !column.isMissing(i) && (eligible?[i] ?? true) {
                 present[Int(g)] += 1
             }
-            let stats = statistic(of: column, imputation.strategy, groups: groups.ids, groupCount: groups.count,
-                                  members: members, include: eligible,
-                                  needed: Set(missing.compactMap { groups.ids[$0] >= 0 ? Int(groups.ids[$0]) : nil }))
+            let stats = statistic(
+                of: column, imputation.strategy, groups: groups.ids, groupCount: groups.count,
+                members: members, include: eligible,
+                needed: Set(missing.compactMap { groups.ids[$0] >= 0 ? Int(groups.ids[$0]) : nil }))
             var fills: [Int: Int] = [:]  // group → index in report.groups
             for (k, row) in missing.enumerated() {
                 let g = Int(groups.ids[row])
@@ -164,8 +170,10 @@ public struct Imputer: Sendable {
 
     /// The statistic of each group (`groups[i]` in `0 ..< groupCount`, −1 for none); only the
     /// groups in `needed` are computed when it is given.
-    private func statistic(of column: Column, _ strategy: ColumnImputation.Strategy, groups: [Int32], groupCount: Int,
-                           members: (offsets: [Int], rows: [Int])?, include: [Bool]? = nil, needed: Set<Int>? = nil)
+    private func statistic(
+        of column: Column, _ strategy: ColumnImputation.Strategy, groups: [Int32], groupCount: Int,
+        members: (offsets: [Int], rows: [Int])?, include: [Bool]? = nil, needed: Set<Int>? = nil
+    )
         -> [(value: FillValue?, statistic: Double?)]
     {
         var out = [(value: FillValue?, statistic: Double?)](repeating: (nil, nil), count: groupCount)
@@ -177,8 +185,8 @@ public struct Imputer: Sendable {
                 if let row { out[g] = (FillValue(column, row: row), nil) }
             }
         case .mean, .median:
-            for g in 0 ..< groupCount where needed?.contains(g) ?? true {
-                let rows = members.map { Array($0.rows[$0.offsets[g] ..< $0.offsets[g + 1]]) }
+            for g in 0..<groupCount where needed?.contains(g) ?? true {
+                let rows = members.map { Array($0.rows[$0.offsets[g]..<$0.offsets[g + 1]]) }
                 let sample = column.numericSample(rows: rows)
                 let s = strategy == .mean ? sample.mean() : Statistics.median(sorted: sample.sortedValues())
                 if let s { out[g] = (FillValue(statistic: s, type: column.type), s) }

@@ -77,18 +77,20 @@ public struct OutlierDetector: Sendable {
 
             // Limits for the whole column and, for a grouped rule, for each group.
             // Fixed bounds need no statistics, so no sample of the column.
-            let global = rule.kind == .bounds
+            let global =
+                rule.kind == .bounds
                 ? limits(rule, NumericSample(zeroFilled: [], missing: nil))
                 : limits(rule, column.numericSample(rows: aliveRows(alive)))
             var rowLimits: (ids: [Int32], limits: [Limits?])? = nil
-            var report = RuleReport(rule: rule, outliers: 0, limits: global, groupsWithOwnLimits: 0, rowsJudgedGlobally: 0)
+            var report = RuleReport(
+                rule: rule, outliers: 0, limits: global, groupsWithOwnLimits: 0, rowsJudgedGlobally: 0)
             if !rule.groupBy.isEmpty {
                 let current = try! Frame(schema: Schema(fields), columns: columns)
                 let groups = try! current.groups(by: rule.groupBy, nulls: .exclude)
                 let members = groups.members(including: alive)
                 var perGroup = [Limits?](repeating: nil, count: groups.count)
-                for g in 0 ..< groups.count where rule.kind != .bounds {
-                    let rows = Array(members.rows[members.offsets[g] ..< members.offsets[g + 1]])
+                for g in 0..<groups.count where rule.kind != .bounds {
+                    let rows = Array(members.rows[members.offsets[g]..<members.offsets[g + 1]])
                     let sample = column.numericSample(rows: rows)
                     if sample.count >= rule.minGroupSize, let l = limits(rule, sample) {
                         perGroup[g] = l
@@ -101,7 +103,7 @@ public struct OutlierDetector: Sendable {
             // Judge every live, present value.
             var outlierRows: [Int] = []
             var usedLimits: [Limits] = []
-            for i in 0 ..< input.rowCount where alive[i] && !column.isMissing(i) {
+            for i in 0..<input.rowCount where alive[i] && !column.isMissing(i) {
                 var l = global
                 if let rowLimits {
                     let g = rowLimits.ids[i]
@@ -131,11 +133,15 @@ public struct OutlierDetector: Sendable {
                 columns[ci] = clipped(column, rows: outlierRows, limits: usedLimits)
             case .flag:
                 if let fi = flagColumns[rule.flagColumn] {
-                    guard case .bool(var flags) = columns[fi].values else { throw .flagColumnClash(rule.flagColumn, rule: ri) }
+                    guard case .bool(var flags) = columns[fi].values else {
+                        throw .flagColumnClash(rule.flagColumn, rule: ri)
+                    }
                     for i in outlierRows { flags[i] = true }
                     columns[fi] = Column(.bool(flags))
                 } else {
-                    guard input.schema.index(of: rule.flagColumn) == nil else { throw .flagColumnClash(rule.flagColumn, rule: ri) }
+                    guard input.schema.index(of: rule.flagColumn) == nil else {
+                        throw .flagColumnClash(rule.flagColumn, rule: ri)
+                    }
                     var flags = [Bool](repeating: false, count: input.rowCount)
                     for i in outlierRows { flags[i] = true }
                     flagColumns[rule.flagColumn] = fields.count
@@ -144,7 +150,9 @@ public struct OutlierDetector: Sendable {
                 }
             }
         }
-        return Result(unfiltered: try! Frame(schema: Schema(fields), columns: columns), keep: alive, drops: drops, reports: reports)
+        return Result(
+            unfiltered: try! Frame(schema: Schema(fields), columns: columns), keep: alive, drops: drops,
+            reports: reports)
     }
 
     /// zscore and mad judge the score itself, exactly as `abs((s - s.mean()) / s.std()) > t` and
@@ -175,26 +183,35 @@ public struct OutlierDetector: Sendable {
             guard let q1 = Statistics.quantile(sorted: sorted, 0.25), let q3 = Statistics.quantile(sorted: sorted, 0.75)
             else { return nil }
             let iqr = q3 - q1
-            return Limits(lower: q1 - rule.k * iqr, upper: q3 + rule.k * iqr,
-                          statistics: [Statistic(name: "q1", value: q1), Statistic(name: "q3", value: q3),
-                                       Statistic(name: "iqr", value: iqr)])
+            return Limits(
+                lower: q1 - rule.k * iqr, upper: q3 + rule.k * iqr,
+                statistics: [
+                    Statistic(name: "q1", value: q1), Statistic(name: "q3", value: q3),
+                    Statistic(name: "iqr", value: iqr),
+                ])
         case .percentile:
             let sorted = sample.sortedValues()
             guard let lo = Statistics.quantile(sorted: sorted, rule.lowerPercentile / 100),
-                  let hi = Statistics.quantile(sorted: sorted, rule.upperPercentile / 100) else { return nil }
+                let hi = Statistics.quantile(sorted: sorted, rule.upperPercentile / 100)
+            else { return nil }
             return Limits(lower: lo, upper: hi, statistics: [])
         case .zscore:
-            guard let mean = sample.mean(), let std = sample.standardDeviation(ddof: rule.ddof), std > 0 else { return nil }
+            guard let mean = sample.mean(), let std = sample.standardDeviation(ddof: rule.ddof), std > 0 else {
+                return nil
+            }
             // The limits are for clipping and messages; `isOutlier` judges the z-score itself.
-            return Limits(lower: mean - rule.threshold * std, upper: mean + rule.threshold * std,
-                          statistics: [Statistic(name: "mean", value: mean), Statistic(name: "std", value: std)])
+            return Limits(
+                lower: mean - rule.threshold * std, upper: mean + rule.threshold * std,
+                statistics: [Statistic(name: "mean", value: mean), Statistic(name: "std", value: std)])
         case .mad:
             let sorted = sample.sortedValues()
             guard let median = Statistics.median(sorted: sorted),
-                  let mad = Statistics.medianAbsoluteDeviation(sorted: sorted), mad > 0 else { return nil }
+                let mad = Statistics.medianAbsoluteDeviation(sorted: sorted), mad > 0
+            else { return nil }
             let half = rule.threshold * mad / OutlierRule.madScale
-            return Limits(lower: median - half, upper: median + half,
-                          statistics: [Statistic(name: "median", value: median), Statistic(name: "mad", value: mad)])
+            return Limits(
+                lower: median - half, upper: median + half,
+                statistics: [Statistic(name: "median", value: median), Statistic(name: "mad", value: mad)])
         }
     }
 
@@ -204,14 +221,16 @@ public struct OutlierDetector: Sendable {
         let low = rule.kind == .zscore || rule.kind == .mad ? x < l.statistics[0].value : x < l.lower
         let side = low ? "below the lower limit \(format(l.lower))" : "above the upper limit \(format(l.upper))"
         let stats = l.statistics.map { "\($0.name) \(format($0.value))" }
-        let setting: String = switch rule.kind {
-        case .iqr: "k \(format(rule.k))"
-        case .zscore: "threshold \(format(rule.threshold)), ddof \(rule.ddof)"
-        case .mad: "threshold \(format(rule.threshold))"
-        case .percentile: "percentiles \(format(rule.lowerPercentile))–\(format(rule.upperPercentile))"
-        case .bounds: "min \(rule.min.map(format) ?? "none"), max \(rule.max.map(format) ?? "none")"
-        }
-        return "\(rule.column) = \(value) is \(side) (\(rule.kind.rawValue): " + ([setting] + stats).joined(separator: ", ") + ")"
+        let setting: String =
+            switch rule.kind {
+            case .iqr: "k \(format(rule.k))"
+            case .zscore: "threshold \(format(rule.threshold)), ddof \(rule.ddof)"
+            case .mad: "threshold \(format(rule.threshold))"
+            case .percentile: "percentiles \(format(rule.lowerPercentile))–\(format(rule.upperPercentile))"
+            case .bounds: "min \(rule.min.map(format) ?? "none"), max \(rule.max.map(format) ?? "none")"
+            }
+        return "\(rule.column) = \(value) is \(side) (\(rule.kind.rawValue): "
+            + ([setting] + stats).joined(separator: ", ") + ")"
     }
 
     private func format(_ d: Double) -> String { ValueFormatter.double(d) }

@@ -55,10 +55,12 @@ public struct OutlierRule: Sendable, Equatable {
     /// The constant that makes the MAD consistent with the standard deviation of a normal distribution.
     public static let madScale = 0.6745
 
-    public init(column: String, kind: Kind, action: Action, k: Double = defaultK, threshold: Double? = nil,
-                ddof: Int = defaultDDOF, lowerPercentile: Double = defaultPercentiles.lower,
-                upperPercentile: Double = defaultPercentiles.upper, min: Double? = nil, max: Double? = nil,
-                groupBy: [String] = [], minGroupSize: Int = 1, flagColumn: String? = nil) {
+    public init(
+        column: String, kind: Kind, action: Action, k: Double = defaultK, threshold: Double? = nil,
+        ddof: Int = defaultDDOF, lowerPercentile: Double = defaultPercentiles.lower,
+        upperPercentile: Double = defaultPercentiles.upper, min: Double? = nil, max: Double? = nil,
+        groupBy: [String] = [], minGroupSize: Int = 1, flagColumn: String? = nil
+    ) {
         self.column = column
         self.kind = kind
         self.action = action
@@ -78,25 +80,31 @@ public struct OutlierRule: Sendable, Equatable {
     public var name: String { column + ":" + kind.rawValue }
 
     static let nonNegative: ClosedRange<Double> = 0 ... .infinity
-    static let percent: ClosedRange<Double> = 0 ... 100
+    static let percent: ClosedRange<Double> = 0...100
 
     public static let specs: [ParameterSpec] = [
         ParameterSpec("column", .string, default: nil, "The numeric column the rule looks at."),
-        ParameterSpec("rule", .oneOf(Kind.allCases.map(\.rawValue)), default: nil, "iqr, zscore, mad, percentile or bounds."),
+        ParameterSpec(
+            "rule", .oneOf(Kind.allCases.map(\.rawValue)), default: nil, "iqr, zscore, mad, percentile or bounds."),
         ParameterSpec("action", .oneOf(Action.allCases.map(\.rawValue)), default: nil, "clip, drop, set_null or flag."),
         ParameterSpec("k", .double(nonNegative), default: .null, "iqr: the IQR multiplier (default 1.5)."),
-        ParameterSpec("threshold", .double(nonNegative), default: .null,
-                      "zscore: |z| limit (default 3); mad: modified z-score limit (default 3.5)."),
-        ParameterSpec("ddof", .int(0 ... 1), default: .null, "zscore: delta degrees of freedom of the std (default 1, as pandas)."),
+        ParameterSpec(
+            "threshold", .double(nonNegative), default: .null,
+            "zscore: |z| limit (default 3); mad: modified z-score limit (default 3.5)."),
+        ParameterSpec(
+            "ddof", .int(0...1), default: .null, "zscore: delta degrees of freedom of the std (default 1, as pandas)."),
         ParameterSpec("lower_percentile", .double(percent), default: .null, "percentile: the lower cap (default 1)."),
         ParameterSpec("upper_percentile", .double(percent), default: .null, "percentile: the upper cap (default 99)."),
         ParameterSpec("min", .double(-.infinity ... .infinity), default: .null, "bounds: the smallest allowed value."),
         ParameterSpec("max", .double(-.infinity ... .infinity), default: .null, "bounds: the largest allowed value."),
-        ParameterSpec("group_by", .array(of: .string), default: [],
-                      "Compute the rule's statistics per group of these columns; null keys and small groups use the global ones."),
-        ParameterSpec("min_group_size", .int(1 ... Int64.max), default: 1,
-                      "Present values a group needs to use its own statistics."),
-        ParameterSpec("flag_column", .string, default: .null, "flag: the bool column to set (default <column>_outlier)."),
+        ParameterSpec(
+            "group_by", .array(of: .string), default: [],
+            "Compute the rule's statistics per group of these columns; null keys and small groups use the global ones."),
+        ParameterSpec(
+            "min_group_size", .int(1...Int64.max), default: 1,
+            "Present values a group needs to use its own statistics."),
+        ParameterSpec(
+            "flag_column", .string, default: .null, "flag: the bool column to set (default <column>_outlier)."),
     ]
 
     /// Which optional parameters each rule takes; giving another is an error, not silently ignored.
@@ -111,44 +119,52 @@ public struct OutlierRule: Sendable, Equatable {
         let action = Action(rawValue: try r.oneOf("action", Action.allCases.map(\.rawValue)))!
         for name in ["k", "threshold", "ddof", "lower_percentile", "upper_percentile", "min", "max"]
         where try r.value(name) != .null && !Self.ruleParameters[kind]!.contains(name) {
-            throw .invalidParameter(stage: stage, path: r.childPath(name),
-                                    message: "'\(name)' does not apply to rule \"\(kind.rawValue)\"; it takes: "
-                                        + Self.ruleParameters[kind]!.sorted().joined(separator: ", "))
+            throw .invalidParameter(
+                stage: stage, path: r.childPath(name),
+                message: "'\(name)' does not apply to rule \"\(kind.rawValue)\"; it takes: "
+                    + Self.ruleParameters[kind]!.sorted().joined(separator: ", "))
         }
         let lower = try r.double("lower_percentile", in: Self.percent) ?? Self.defaultPercentiles.lower
         let upper = try r.double("upper_percentile", in: Self.percent) ?? Self.defaultPercentiles.upper
         if kind == .percentile && lower > upper {
-            throw .invalidParameter(stage: stage, path: r.childPath("lower_percentile"),
-                                    message: "lower_percentile \(lower) is above upper_percentile \(upper)")
+            throw .invalidParameter(
+                stage: stage, path: r.childPath("lower_percentile"),
+                message: "lower_percentile \(lower) is above upper_percentile \(upper)")
         }
         let min = try r.double("min"), max = try r.double("max")
         if kind == .bounds {
             if min == nil && max == nil {
-                throw .invalidParameter(stage: stage, path: path, message: "rule \"bounds\" needs \"min\", \"max\" or both")
+                throw .invalidParameter(
+                    stage: stage, path: path, message: "rule \"bounds\" needs \"min\", \"max\" or both")
             }
             if let min, let max, min > max {
-                throw .invalidParameter(stage: stage, path: r.childPath("min"), message: "min \(min) is above max \(max)")
+                throw .invalidParameter(
+                    stage: stage, path: r.childPath("min"), message: "min \(min) is above max \(max)")
             }
         }
         if kind == .bounds, try !(r.strings("group_by") ?? []).isEmpty {
-            throw .invalidParameter(stage: stage, path: r.childPath("group_by"),
-                                    message: "fixed bounds do not depend on groups; remove \"group_by\"")
+            throw .invalidParameter(
+                stage: stage, path: r.childPath("group_by"),
+                message: "fixed bounds do not depend on groups; remove \"group_by\"")
         }
         guard let column = try r.string("column") else {
-            throw .invalidParameter(stage: stage, path: r.childPath("column"), message: "expected a column name, got null")
+            throw .invalidParameter(
+                stage: stage, path: r.childPath("column"), message: "expected a column name, got null")
         }
         let flagColumn = try r.string("flag_column")
         if flagColumn != nil && action != .flag {
-            throw .invalidParameter(stage: stage, path: r.childPath("flag_column"),
-                                    message: "'flag_column' applies to action \"flag\" only")
+            throw .invalidParameter(
+                stage: stage, path: r.childPath("flag_column"),
+                message: "'flag_column' applies to action \"flag\" only")
         }
-        self.init(column: column, kind: kind, action: action,
-                  k: try r.double("k", in: Self.nonNegative) ?? Self.defaultK,
-                  threshold: try r.double("threshold", in: Self.nonNegative),
-                  ddof: Int(try r.int("ddof", in: 0 ... 1) ?? Int64(Self.defaultDDOF)),
-                  lowerPercentile: lower, upperPercentile: upper, min: min, max: max,
-                  groupBy: try r.strings("group_by") ?? [],
-                  minGroupSize: Int(try r.int("min_group_size", in: 1 ... Int64.max) ?? 1),
-                  flagColumn: flagColumn)
+        self.init(
+            column: column, kind: kind, action: action,
+            k: try r.double("k", in: Self.nonNegative) ?? Self.defaultK,
+            threshold: try r.double("threshold", in: Self.nonNegative),
+            ddof: Int(try r.int("ddof", in: 0...1) ?? Int64(Self.defaultDDOF)),
+            lowerPercentile: lower, upperPercentile: upper, min: min, max: max,
+            groupBy: try r.strings("group_by") ?? [],
+            minGroupSize: Int(try r.int("min_group_size", in: 1...Int64.max) ?? 1),
+            flagColumn: flagColumn)
     }
 }

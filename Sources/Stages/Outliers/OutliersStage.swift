@@ -9,8 +9,9 @@ public struct OutliersStage: StageImplementation {
     public static let kind = StageKind(
         name: name, algorithmVersion: "1",
         parameters: [
-            ParameterSpec("tables", .map(of: .array(of: .object(OutlierRule.specs), minCount: 1)),
-                          "Per table: outlier rules applied in order; tables not named pass through."),
+            ParameterSpec(
+                "tables", .map(of: .array(of: .object(OutlierRule.specs), minCount: 1)),
+                "Per table: outlier rules applied in order; tables not named pass through.")
         ],
         reads: [.allSources], writes: [.allSources],
         summary: "Find outliers by IQR, z-score, MAD, percentiles or fixed bounds; clip, drop, null or flag them.")
@@ -25,15 +26,20 @@ public struct OutliersStage: StageImplementation {
         let tables = try io.configuredTables()
         for (table, value, path) in tables {
             guard let items = value.arrayValue else {
-                throw StageError.invalidParameter(stage: Self.name, path: path, message: "expected an array of rules, got \(value.typeName)")
+                throw StageError.invalidParameter(
+                    stage: Self.name, path: path, message: "expected an array of rules, got \(value.typeName)")
             }
             var rules: [OutlierRule] = []
-            for (i, item) in items.enumerated() { rules.append(try OutlierRule(item, stage: Self.name, path: "\(path)[\(i)]")) }
+            for (i, item) in items.enumerated() {
+                rules.append(try OutlierRule(item, stage: Self.name, path: "\(path)[\(i)]"))
+            }
             let frame = try io.read(table)
             for (i, rule) in rules.enumerated() {
-                _ = try TableStageIO.column(rule.column, in: frame, stage: Self.name, table: table, path: "\(path)[\(i)].column")
+                _ = try TableStageIO.column(
+                    rule.column, in: frame, stage: Self.name, table: table, path: "\(path)[\(i)].column")
                 for g in rule.groupBy {
-                    _ = try TableStageIO.column(g, in: frame, stage: Self.name, table: table, path: "\(path)[\(i)].group_by")
+                    _ = try TableStageIO.column(
+                        g, in: frame, stage: Self.name, table: table, path: "\(path)[\(i)].group_by")
                 }
             }
             let result: OutlierDetector.Result
@@ -44,15 +50,22 @@ public struct OutliersStage: StageImplementation {
                 rejects.add(table: table, frame: frame, row: drop.row, rule: rules[drop.rule].name, reason: drop.reason)
             }
             let rowsOut = try io.write(result.unfiltered, keeping: result.keep, table: table)
-            try io.checkConservation(table: table, rowsIn: frame.rowCount, rowsOut: rowsOut, dropped: result.drops.count)
+            try io.checkConservation(
+                table: table, rowsIn: frame.rowCount, rowsOut: rowsOut, dropped: result.drops.count)
             let outliers = result.reports.reduce(0) { $0 + $1.outliers }
-            context.log.info("table '\(table)': " + result.reports.map { "\($0.rule.name) \($0.rule.action.rawValue) \($0.outliers)" }
-                .joined(separator: ", "))
-            tableCounters.append((table, [
-                "rows_in": .int(frame.rowCount), "rows_out": .int(rowsOut),
-                "dropped": .int(result.drops.count), "outliers": .int(outliers),
-                "rules": .array(result.reports.map(Self.counters)),
-            ]))
+            context.log.info(
+                "table '\(table)': "
+                    + result.reports.map { "\($0.rule.name) \($0.rule.action.rawValue) \($0.outliers)" }
+                    .joined(separator: ", "))
+            tableCounters.append(
+                (
+                    table,
+                    [
+                        "rows_in": .int(frame.rowCount), "rows_out": .int(rowsOut),
+                        "dropped": .int(result.drops.count), "outliers": .int(outliers),
+                        "rules": .array(result.reports.map(Self.counters)),
+                    ]
+                ))
             totals.rowsIn += frame.rowCount
             totals.rowsOut += rowsOut
             totals.dropped += result.drops.count
@@ -91,14 +104,17 @@ public struct OutliersStage: StageImplementation {
     private func stageError(_ e: OutlierDetector.Failure, table: String, path: String, frame: Frame) -> StageError {
         switch e {
         case .unknownColumn(let c, let rule):
-            .unknownColumn(stage: Self.name, table: table, column: c, available: frame.schema.names, path: "\(path)[\(rule)]")
+            .unknownColumn(
+                stage: Self.name, table: table, column: c, available: frame.schema.names, path: "\(path)[\(rule)]")
         case .notNumeric(let c, let type, let rule):
-            .unsupportedColumnType(stage: Self.name, table: table, column: c, type: type,
-                                   expected: "a numeric column (int32, int64, double, timestamp, date)",
-                                   path: "\(path)[\(rule)].column")
+            .unsupportedColumnType(
+                stage: Self.name, table: table, column: c, type: type,
+                expected: "a numeric column (int32, int64, double, timestamp, date)",
+                path: "\(path)[\(rule)].column")
         case .flagColumnClash(let c, let rule):
-            .invalidParameter(stage: Self.name, path: "\(path)[\(rule)].flag_column",
-                              message: "column '\(c)' already exists in table '\(table)'; name another flag_column")
+            .invalidParameter(
+                stage: Self.name, path: "\(path)[\(rule)].flag_column",
+                message: "column '\(c)' already exists in table '\(table)'; name another flag_column")
         }
     }
 }

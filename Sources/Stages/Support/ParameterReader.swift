@@ -17,9 +17,10 @@ struct ParameterReader {
         }
         let names = specs.map(\.name)
         for m in members where !names.contains(m.key) {
-            throw .invalidParameter(stage: stage, path: path + "." + m.key,
-                                    message: "unknown parameter '\(m.key)'" + DidYouMean.hint(for: m.key, among: names)
-                                        + "; parameters: " + names.joined(separator: ", "))
+            throw .invalidParameter(
+                stage: stage, path: path + "." + m.key,
+                message: "unknown parameter '\(m.key)'" + DidYouMean.hint(for: m.key, among: names)
+                    + "; parameters: " + names.joined(separator: ", "))
         }
         self.stage = stage
         self.path = path
@@ -36,7 +37,9 @@ struct ParameterReader {
             preconditionFailure("parameter '\(key)' is not declared")
         }
         guard let d = spec.defaultValue else {
-            throw .invalidParameter(stage: stage, path: path, message: "missing required parameter '\(key)' (\(spec.constraint.expectation))")
+            throw .invalidParameter(
+                stage: stage, path: path,
+                message: "missing required parameter '\(key)' (\(spec.constraint.expectation))")
         }
         return d
     }
@@ -78,7 +81,9 @@ struct ParameterReader {
     func int(_ key: String, in range: ClosedRange<Int64>) throws(StageError) -> Int64? {
         let v = try value(key)
         if v == .null { return nil }
-        guard let i = v.intValue, range.contains(i) else { throw fail(key, ParameterConstraint.int(range).expectation, v) }
+        guard let i = v.intValue, range.contains(i) else {
+            throw fail(key, ParameterConstraint.int(range).expectation, v)
+        }
         return i
     }
 

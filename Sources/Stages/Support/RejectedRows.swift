@@ -37,9 +37,11 @@ struct RejectedRows {
     }
 
     var frame: Frame {
-        try! Frame(schema: Self.schema, columns: [
-            Column(.string(sourceTable)), Column(.int64(row)), Column(.string(rule)),
-            Column(.string(reason)), Column(.string(values)),
-        ])
+        try! Frame(
+            schema: Self.schema,
+            columns: [
+                Column(.string(sourceTable)), Column(.int64(row)), Column(.string(rule)),
+                Column(.string(reason)), Column(.string(values)),
+            ])
     }
 }

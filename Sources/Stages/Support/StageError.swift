@@ -8,7 +8,8 @@ public enum StageError: ExitCodeProviding, Equatable, CustomStringConvertible {
     /// A parameter names a column the table does not have.
     case unknownColumn(stage: String, table: String, column: String, available: [String], path: String)
     /// A column's type does not suit what the parameters ask of it.
-    case unsupportedColumnType(stage: String, table: String, column: String, type: DataType, expected: String, path: String)
+    case unsupportedColumnType(
+        stage: String, table: String, column: String, type: DataType, expected: String, path: String)
     /// The parameters name a table that is not among the stage's inputs.
     case unknownTable(stage: String, table: String, inputs: [String], path: String)
     /// A parameter's value is wrong in a way its declared constraint cannot say.

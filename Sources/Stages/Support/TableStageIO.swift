@@ -14,25 +14,30 @@ struct TableStageIO {
     /// The tables `params.tables` names, in file order, each checked to be an input of the stage.
     func configuredTables() throws(StageError) -> [(table: String, settings: JSONValue, path: String)] {
         guard case .object(let top) = context.params else {
-            throw .invalidParameter(stage: stage, path: "params", message: "expected an object, got \(context.params.typeName)")
+            throw .invalidParameter(
+                stage: stage, path: "params", message: "expected an object, got \(context.params.typeName)")
         }
         guard let tables = top.first(where: { $0.key == "tables" })?.value else {
             throw .invalidParameter(stage: stage, path: "params", message: "missing required parameter 'tables'")
         }
         guard case .object(let members) = tables else {
-            throw .invalidParameter(stage: stage, path: "params.tables", message: "expected an object, got \(tables.typeName)")
+            throw .invalidParameter(
+                stage: stage, path: "params.tables", message: "expected an object, got \(tables.typeName)")
         }
         let inputs = context.inputs.map(\.table)
         return try members.map { m throws(StageError) in
             let path = "params.tables." + m.key
-            guard inputs.contains(m.key) else { throw .unknownTable(stage: stage, table: m.key, inputs: inputs, path: path) }
+            guard inputs.contains(m.key) else {
+                throw .unknownTable(stage: stage, table: m.key, inputs: inputs, path: path)
+            }
             return (m.key, m.value, path)
         }
     }
 
     func read(_ table: String) throws(StageError) -> Frame {
         guard let path = context.inputPath(table) else {
-            throw .unknownTable(stage: stage, table: table, inputs: context.inputs.map(\.table), path: "params.tables.\(table)")
+            throw .unknownTable(
+                stage: stage, table: table, inputs: context.inputs.map(\.table), path: "params.tables.\(table)")
         }
         do { return try ParquetReader(path: path).read() } catch { throw .parquet(stage: stage, table: table, error) }
     }
@@ -53,7 +58,7 @@ struct TableStageIO {
             rows.reserveCapacity(min(frame.rowCount, options.rowGroupRows))
             var written = 0
             do throws(ParquetError) {
-                for i in 0 ..< frame.rowCount where keep[i] {
+                for i in 0..<frame.rowCount where keep[i] {
                     rows.append(i)
                     if rows.count == options.rowGroupRows {
                         try writer.write(frame.gather(rows))
@@ -79,7 +84,9 @@ struct TableStageIO {
     /// Writes `output`, whose rows are those of the input `table` (read as `input`), copying the
     /// stored chunks of every column that is not in `changed` and kept its field, and encoding
     /// only the rest: the row groups follow the input file's.
-    func write(_ output: Frame, table: String, copyingUnchangedFrom input: Frame, except changed: Set<String>) throws(StageError) {
+    func write(_ output: Frame, table: String, copyingUnchangedFrom input: Frame, except changed: Set<String>)
+        throws(StageError)
+    {
         guard let inputPath = context.inputPath(table), output.rowCount == input.rowCount else {
             return try write(output, table: table)
         }
@@ -88,15 +95,16 @@ struct TableStageIO {
             let writer = try ParquetWriter(path: context.outputPath(table), schema: output.schema)
             do throws(ParquetError) {
                 var start = 0
-                for g in 0 ..< reader.rowGroupCount {
+                for g in 0..<reader.rowGroupCount {
                     let rows = Int(reader.metadata.rowGroups[g].numRows)
                     var copied: [Int: CopiedChunk] = [:]
                     for (c, field) in output.schema.fields.enumerated() where !changed.contains(field.name) {
                         guard let j = input.schema.index(of: field.name), input.schema.fields[j] == field,
-                              let leaf = reader.schema.index(of: field.name), leaf == j else { continue }
+                            let leaf = reader.schema.index(of: field.name), leaf == j
+                        else { continue }
                         copied[c] = try reader.copyableChunk(group: g, column: j, as: field)
                     }
-                    try writer.writeRowGroup(output, rows: start ..< start + rows, copying: copied)
+                    try writer.writeRowGroup(output, rows: start..<start + rows, copying: copied)
                     start += rows
                 }
                 try writer.close()
@@ -113,7 +121,9 @@ struct TableStageIO {
     func write(_ rejects: RejectedRows) throws(StageError) {
         guard rejects.count > 0 else { return }
         let path = context.outputDirectory + "/" + RejectedRows.fileName
-        do { try ParquetWriter.write(rejects.frame, to: path) } catch { throw .parquet(stage: stage, table: "rejects", error) }
+        do { try ParquetWriter.write(rejects.frame, to: path) } catch {
+            throw .parquet(stage: stage, table: "rejects", error)
+        }
     }
 
     /// Throws unless `rowsIn == rowsOut + dropped`.
@@ -149,7 +159,9 @@ struct TableStageIO {
     }
 
     /// The column called `name`'s position, or an error naming the parameter that asked for it.
-    static func column(_ name: String, in frame: Frame, stage: String, table: String, path: String) throws(StageError) -> Int {
+    static func column(_ name: String, in frame: Frame, stage: String, table: String, path: String) throws(StageError)
+        -> Int
+    {
         guard let i = frame.schema.index(of: name) else {
             throw .unknownColumn(stage: stage, table: table, column: name, available: frame.schema.names, path: path)
         }
