@@ -48,7 +48,7 @@ extension StageLog.Format: ExpressibleByArgument {}
 /// Prints an engine error as one clear line on stderr and returns its exit code.
 func engineExit(_ error: any Error, format: StageLog.Format = .text) -> ExitCode {
     if let e = error as? ExitCode { return e }
-    let status: Int32 = (error as? ExitCodeProviding)?.exitStatus.rawValue ?? exitStatus(for: error)
+    let status = engineExitStatus(error)
     let message = String(describing: error)
     switch format {
     case .text:
@@ -65,6 +65,11 @@ func engineExit(_ error: any Error, format: StageLog.Format = .text) -> ExitCode
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
     return ExitCode(status)
+}
+
+/// The exit code that goes with an engine or stage error.
+func engineExitStatus(_ error: any Error) -> Int32 {
+    (error as? ExitCodeProviding)?.exitStatus.rawValue ?? exitStatus(for: error)
 }
 
 /// Writes text to stdout, with a final newline if missing.

@@ -96,7 +96,11 @@ public enum StageProgram {
         let runner = StageRunner(
             config: config, folder: folder, log: log,
             options: .init(force: arguments.force, recomputeCorrupt: arguments.recomputeCorrupt))
-        _ = try runner.run(stage: stage, implementation: implementation)
+        do { _ = try runner.run(stage: stage, implementation: implementation) } catch {
+            // The runner has printed the failure with its log's path; exit without repeating it.
+            if log.hasReportedFailure { throw ExitCode(engineExitStatus(error)) }
+            throw error
+        }
     }
 
     /// Runs `bespoke-<kind>` with the same arguments and returns its exit code.

@@ -19,6 +19,22 @@ public final class StageLog: @unchecked Sendable {
     public let stage: String?
     private var fileDescriptor: Int32 = -1
     private let lock = NSLock()
+    private var failureReported = false
+
+    /// Whether a stage failure has already been printed through this log (with its log file),
+    /// so the command that ends the process does not print it a second time.
+    public var hasReportedFailure: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return failureReported
+    }
+
+    /// Notes that the failure now being thrown has been printed.
+    public func markFailureReported() {
+        lock.lock()
+        defer { lock.unlock() }
+        failureReported = true
+    }
 
     /// The environment variable a driver sets so that its children log in the same format.
     public static let formatVariable = "BESPOKE_LOG_FORMAT"
@@ -59,7 +75,10 @@ public final class StageLog: @unchecked Sendable {
         log(.error, message, stage: stage, fields)
     }
 
-    public func log(_ level: Level, _ message: String, stage: String? = nil, _ fields: [(String, JSONValue)] = []) {
+    /// Writes one line; with `echo` false it goes to the attached file only.
+    public func log(
+        _ level: Level, _ message: String, stage: String? = nil, _ fields: [(String, JSONValue)] = [], echo: Bool = true
+    ) {
         let stageName = stage ?? self.stage
         let time = Timestamp.now()
         switch format {
@@ -73,7 +92,7 @@ public final class StageLog: @unchecked Sendable {
                     + fields.map { "\($0.0)=\(CanonicalJSON.string($0.1))" }
                     .joined(separator: ", ") + ")"
             emit(
-                toStderr: prefix + tag + message + extra,
+                toStderr: echo ? prefix + tag + message + extra : nil,
                 toFile: time + " " + level.rawValue.uppercased() + " "
                     + prefix + message + extra)
         case .json:
@@ -83,7 +102,7 @@ public final class StageLog: @unchecked Sendable {
             m.append(("msg", .string(message)))
             for (k, v) in fields { m.append((k, v)) }
             let line = CanonicalJSON.string(.object(m))
-            emit(toStderr: line, toFile: line)
+            emit(toStderr: echo ? line : nil, toFile: line)
         }
     }
 
@@ -95,10 +114,10 @@ public final class StageLog: @unchecked Sendable {
         }
     }
 
-    private func emit(toStderr: String, toFile: String) {
+    private func emit(toStderr: String?, toFile: String) {
         lock.lock()
         defer { lock.unlock() }
-        Self.writeAll(2, toStderr + "\n")
+        if let toStderr { Self.writeAll(2, toStderr + "\n") }
         if fileDescriptor >= 0 { Self.writeAll(fileDescriptor, toFile + "\n") }
     }
 

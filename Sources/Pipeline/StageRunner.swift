@@ -187,7 +187,8 @@ public struct StageRunner {
             }
             return .completed(manifest)
         } catch {
-            stageLog.error(error.description)
+            // The stage log file gets the error; stderr gets it once, below, with the log's path.
+            stageLog.log(.error, error.description, echo: false)
             stageLog.detach()
             let failedLog = folder.failedLogPath(stage.name)
             _ = rename(temporary + "/" + StageLog.fileName, failedLog)
@@ -196,6 +197,7 @@ public struct StageRunner {
                 error.description
                     + "; log: \(FilePaths.relative(failedLog, to: FileManager.default.currentDirectoryPath))",
                 stage: stage.name)
+            log.markFailureReported()
             try? record(stage.name) {
                 $0.status = .failed
                 $0.log = "." + stage.name + ".failed.log"
