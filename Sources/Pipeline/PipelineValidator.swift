@@ -377,11 +377,11 @@ private struct Check {
             if v["version"] != nil {
                 issue(path + ".version", "a built-in stage's version is its kind's algorithm version; remove this key")
             }
-            outputs = k.writes.flatMap { $0.resolve(sources: sourceNames) }
             algorithmVersion = k.algorithmVersion
             if let p = checkParameters(params, specs: k.parameters, at: path + ".params", kind: k.name) {
                 params = p
             }
+            outputs = k.writes.flatMap { $0.resolve(sources: sourceNames, params: params) }
         case .command:
             guard let o = v["outputs"] else {
                 issue(path, "missing required key 'outputs' (the tables a custom command writes)")
@@ -406,7 +406,7 @@ private struct Check {
         if let explicitInputs {
             inputs = explicitInputs
         } else if case .builtIn(let k) = kind {
-            inputs = k.reads.flatMap { $0.resolve(sources: sourceNames) }
+            inputs = k.reads.flatMap { $0.resolve(sources: sourceNames, params: params) }
         } else {
             inputs = []
         }

@@ -36,11 +36,16 @@ public struct StageKind: Sendable, Equatable {
 public enum TableSelector: Sendable, Equatable {
     case table(String)
     case allSources
+    /// The keys of the object parameter `name` (`"tables": {"events": …}` → events), so a stage
+    /// reads and writes only the tables its parameters name and the others are not copied.
+    case parameterKeys(String)
 
-    func resolve(sources: [String]) -> [String] {
+    func resolve(sources: [String], params: JSONValue) -> [String] {
         switch self {
         case .table(let t): [t]
         case .allSources: sources
+        case .parameterKeys(let name):
+            if case .object(let members)? = params[name] { members.map(\.key) } else { [] }
         }
     }
 }

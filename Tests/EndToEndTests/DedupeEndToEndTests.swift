@@ -66,7 +66,8 @@ import Testing
     @Test(arguments: [("events", "event_id"), ("customers", "customer_id"), ("items", "item_id")])
     func rowCountsAreDistinctValidRows(table: String, key: String) throws {
         let run = try FixtureRun.completed()
-        let frame = try run.artifacts.frame("dedupe", table)
+        // items has no planted defect and is not in dedupe's params: it is read from collect.
+        let frame = try run.artifacts.frame(table == "items" ? "collect" : "dedupe", table)
         #expect(frame.rowCount == FixtureTruth.count(table, "distinct_valid_rows"))
         #expect(Set(frame.ints(key)).count == frame.rowCount, "keys are not unique")
     }
@@ -92,11 +93,13 @@ import Testing
         #expect(counters?["key_duplicates"]?.int == planted.key)
     }
 
-    /// Items carry no planted defect: dedupe passes them through byte for byte.
-    @Test func itemsPassThroughUnchanged() throws {
+    /// Items carry no planted defect and are not in dedupe's params: no stage after collect
+    /// writes them (DESIGN §2: a table a stage does not change is not copied).
+    @Test func itemsAreNotCopiedPastCollect() throws {
         let run = try FixtureRun.completed()
-        #expect(
-            try run.artifacts.manifest("dedupe").output(forTable: "items")?.sha256
-                == run.artifacts.manifest("collect").output(forTable: "items")?.sha256)
+        #expect(try run.artifacts.manifest("collect").output(forTable: "items") != nil)
+        for stage in ["dedupe", "impute", "outliers"] {
+            #expect(try run.artifacts.manifest(stage).output(forTable: "items") == nil, "\(stage) wrote items")
+        }
     }
 }

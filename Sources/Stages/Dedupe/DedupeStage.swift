@@ -15,7 +15,7 @@ public struct DedupeStage: StageImplementation {
                 "tables", .map(of: .object(DedupeSettings.specs)),
                 "Per table: exact and/or key deduplication settings; tables not named pass through.")
         ],
-        reads: [.allSources], writes: [.allSources],
+        reads: [.parameterKeys("tables")], writes: [.parameterKeys("tables")],
         summary: "Remove exact duplicate rows and duplicate keys (keep first or last by an ordering column).")
 
     public init() {}
@@ -87,13 +87,11 @@ public struct DedupeStage: StageImplementation {
             totals.key += result.keyDuplicates
         }
         try io.write(rejects)
-        let passed = try io.passThrough(except: Set(tables.map(\.table)))
         return StageResult(counters: [
             "rows_in": .int(totals.rowsIn), "rows_out": .int(totals.rowsOut),
             "duplicates": ["exact": .int(totals.exact), "key": .int(totals.key)],
             "rejects": .int(rejects.count),
             "tables": .object(tableCounters),
-            "tables_passed_through": .int(passed.count),
         ])
     }
 

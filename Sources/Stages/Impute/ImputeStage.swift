@@ -15,7 +15,7 @@ public struct ImputeStage: StageImplementation {
                 "tables", .map(of: .object(ImputeSettings.specs)),
                 "Per table: the columns to fill and how; tables not named pass through.")
         ],
-        reads: [.allSources], writes: [.allSources],
+        reads: [.parameterKeys("tables")], writes: [.parameterKeys("tables")],
         summary: "Fill missing values by mean, median, mode or a constant, optionally per group with a global fallback."
     )
 
@@ -56,10 +56,9 @@ public struct ImputeStage: StageImplementation {
             totals.rowsOut += result.frame.rowCount
             totals.imputed += imputed
         }
-        let passed = try io.passThrough(except: Set(tables.map(\.table)))
         return StageResult(counters: [
             "rows_in": .int(totals.rowsIn), "rows_out": .int(totals.rowsOut), "imputed": .int(totals.imputed),
-            "tables": .object(tableCounters), "tables_passed_through": .int(passed.count),
+            "tables": .object(tableCounters),
         ])
     }
 

@@ -13,7 +13,7 @@ public struct OutliersStage: StageImplementation {
                 "tables", .map(of: .array(of: .object(OutlierRule.specs), minCount: 1)),
                 "Per table: outlier rules applied in order; tables not named pass through.")
         ],
-        reads: [.allSources], writes: [.allSources],
+        reads: [.parameterKeys("tables")], writes: [.parameterKeys("tables")],
         summary: "Find outliers by IQR, z-score, MAD, percentiles or fixed bounds; clip, drop, null or flag them.")
 
     public init() {}
@@ -72,11 +72,10 @@ public struct OutliersStage: StageImplementation {
             totals.outliers += outliers
         }
         try io.write(rejects)
-        let passed = try io.passThrough(except: Set(tables.map(\.table)))
         return StageResult(counters: [
             "rows_in": .int(totals.rowsIn), "rows_out": .int(totals.rowsOut), "dropped": .int(totals.dropped),
             "outliers": .int(totals.outliers), "rejects": .int(rejects.count),
-            "tables": .object(tableCounters), "tables_passed_through": .int(passed.count),
+            "tables": .object(tableCounters),
         ])
     }
 

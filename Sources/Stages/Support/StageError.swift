@@ -17,7 +17,6 @@ public enum StageError: ExitCodeProviding, Equatable, CustomStringConvertible {
     /// Reading an input or writing an output failed.
     case parquet(stage: String, table: String, ParquetError)
     /// Linking or copying an unchanged table failed.
-    case passThroughFailed(stage: String, table: String, path: String, errno: Int32)
     /// A frame could not be rebuilt (an added column clashes with an existing one…).
     case frame(stage: String, table: String, FrameError)
     /// Rows were lost or invented: a bug in the stage, never a data problem.
@@ -39,8 +38,6 @@ public enum StageError: ExitCodeProviding, Equatable, CustomStringConvertible {
             "\(stage): \(path): \(message)"
         case .parquet(let stage, let table, let error):
             "\(stage): table '\(table)': \(error)"
-        case .passThroughFailed(let stage, let table, let path, let errno):
-            "\(stage): table '\(table)': cannot link or copy \(path) (errno \(errno))"
         case .frame(let stage, let table, let error):
             "\(stage): table '\(table)': \(error)"
         case .rowsNotConserved(let stage, let table, let rowsIn, let rowsOut, let dropped):
@@ -59,7 +56,6 @@ public enum StageError: ExitCodeProviding, Equatable, CustomStringConvertible {
             case .unknownColumn: .dataError
             default: .ioError
             }
-        case .passThroughFailed: .cannotCreateOutput
         case .frame: .dataError
         case .rowsNotConserved: .stageFailed
         }

@@ -133,31 +133,6 @@ struct TableStageIO {
         }
     }
 
-    /// Declared outputs the parameters leave alone, hard-linked (or copied) from the input so
-    /// the engine finds every declared output; returns their names.
-    ///
-    /// DESIGN §2 wants unchanged tables not copied at all; that needs the engine to derive a
-    /// kind's outputs from `params.tables`. Until it does, a link costs no space or time and
-    /// keeps the bytes (and so the SHA-256) identical to the input.
-    func passThrough(except configured: Set<String>) throws(StageError) -> [String] {
-        var passed: [String] = []
-        for table in context.stage.outputs where !configured.contains(table) {
-            guard let source = context.inputPath(table) else { continue }
-            let target = context.outputPath(table)
-            if link(source, target) != 0 {
-                let linkError = errno
-                do {
-                    try FileManager.default.copyItem(atPath: source, toPath: target)
-                } catch {
-                    throw .passThroughFailed(stage: stage, table: table, path: source, errno: linkError)
-                }
-            }
-            context.log.info("table '\(table)' is not in params.tables: passed through unchanged")
-            passed.append(table)
-        }
-        return passed
-    }
-
     /// The column called `name`'s position, or an error naming the parameter that asked for it.
     static func column(_ name: String, in frame: Frame, stage: String, table: String, path: String) throws(StageError)
         -> Int
