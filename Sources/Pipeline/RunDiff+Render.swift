@@ -56,6 +56,12 @@ extension RunDiff {
                             "; mean \(Self.number(c.meanA)) → \(Self.number(c.meanB))\(Self.delta(c.meanA, c.meanB))"
                     }
                     if c.nullsA != c.nullsB { line += "; nulls \(c.nullsA) → \(c.nullsB)" }
+                    if c.rangeA?.lowerBound != c.rangeB?.lowerBound {
+                        line += "; min \(Self.number(c.rangeA?.lowerBound)) → \(Self.number(c.rangeB?.lowerBound))"
+                    }
+                    if c.rangeA?.upperBound != c.rangeB?.upperBound {
+                        line += "; max \(Self.number(c.rangeA?.upperBound)) → \(Self.number(c.rangeB?.upperBound))"
+                    }
                     out += line + "\n"
                 }
                 if !t.samples.isEmpty {
@@ -112,6 +118,8 @@ extension RunDiff {
                                                 "mean_a": num(c.meanA),
                                                 "mean_b": num(c.meanB), "nulls_a": num(Double(c.nullsA)),
                                                 "nulls_b": num(Double(c.nullsB)),
+                                                "min_a": num(c.rangeA?.lowerBound), "min_b": num(c.rangeB?.lowerBound),
+                                                "max_a": num(c.rangeA?.upperBound), "max_b": num(c.rangeB?.upperBound),
                                             ]
                                         }),
                                     "samples": .array(

@@ -42,6 +42,9 @@ public struct RunDiff: Sendable {
         public var meanB: Double?
         public var nullsA: Int
         public var nullsB: Int
+        /// Smallest and largest finite value of a numeric column in each run.
+        public var rangeA: ClosedRange<Double>?
+        public var rangeB: ClosedRange<Double>?
     }
 
     public struct TableDiff: Sendable {
@@ -251,11 +254,14 @@ public struct RunDiff: Sendable {
             }
             let meanA = ca.type.isNumeric ? TableCell.mean(ca) : nil
             let meanB = cb.type.isNumeric ? TableCell.mean(cb) : nil
-            if changed > 0 || meanA != meanB || ca.nullCount != cb.nullCount {
+            let rangeA = ca.type.isNumeric ? TableCell.range(ca) : nil
+            let rangeB = cb.type.isNumeric ? TableCell.range(cb) : nil
+            if changed > 0 || meanA != meanB || ca.nullCount != cb.nullCount || rangeA != rangeB {
                 d.columns.append(
                     ColumnDiff(
                         name: name, changed: changed, maxAbsoluteDifference: maxDiff,
-                        meanA: meanA, meanB: meanB, nullsA: ca.nullCount, nullsB: cb.nullCount))
+                        meanA: meanA, meanB: meanB, nullsA: ca.nullCount, nullsB: cb.nullCount,
+                        rangeA: rangeA, rangeB: rangeB))
             }
         }
         d.changed = changedRows.filter { $0 }.count
@@ -324,6 +330,18 @@ struct TableCell: Equatable {
         case .bool(let b): String(b)
         case .string(let s): s
         }
+    }
+
+    /// The smallest and largest finite value, nil when there is none.
+    static func range(_ c: Column) -> ClosedRange<Double>? {
+        var lo = Double.infinity, hi = -Double.infinity
+        for i in 0..<c.count where !c.isNull(i) {
+            if let v = TableCell(column: c, row: i).number, v.isFinite {
+                lo = min(lo, v)
+                hi = max(hi, v)
+            }
+        }
+        return lo <= hi ? lo...hi : nil
     }
 
     static func mean(_ c: Column) -> Double? {

@@ -38,6 +38,8 @@ import Testing
         let value = try #require(t.columns.first { $0.name == "value" })
         #expect(value.changed == 4)
         #expect(value.maxAbsoluteDifference == 10)
+        // ids 1000 and 1001 (values 1500, 1501.5) were added; id 0 (value 0) stays the minimum.
+        #expect(value.rangeA == 0...148.5 && value.rangeB == 0...1501.5)
         #expect(t.columns.first { $0.name == "name" }?.changed == 1)
         #expect(diff.stages.first?.counters == [.init(name: "rows", a: 100, b: 99)])
 
@@ -48,6 +50,7 @@ import Testing
         #expect(text.stdout.contains("    3 only in A, 2 only in B, 5 changed, 92 unchanged\n"))
         #expect(text.stdout.contains("    column value: 4 changed, max |Δ| 10; mean "))
         #expect(text.stdout.contains("      id=10: value: 15.0 → 25.0\n"))
+        #expect(text.stdout.contains("; max 148.5 → 1501.5\n"))
 
         // Another key, given on the command line: by name, every renamed row is one only in A and one only in B.
         let byName = try JSONParser.parse(try h.bespoke("diff", "A", "B", "--key", "name", "--json").stdout)
