@@ -43,7 +43,12 @@ public final class ParquetWriter: @unchecked Sendable {
     }
 
     deinit {
-        if file != nil { abandon() }
+        // No row group can be in flight: its closure holds the writer. Don't wait on the queue
+        // here, since the last reference may be dropped by that very closure, on that queue.
+        if let file {
+            file.closeQuietly()
+            unlink(tempPath)
+        }
     }
 
     /// Writes one frame in one call, atomically.

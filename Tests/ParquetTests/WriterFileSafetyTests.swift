@@ -118,3 +118,31 @@ struct WriterFileSafetyTests {
         }
     }
 }
+
+/// A writer dropped while a row group is still being encoded in the background (the caller
+/// threw without `abandon()`) releases its last reference on the encoding queue: that must
+/// neither deadlock nor leave the temporary file behind.
+@Test func writerDroppedWithARowGroupInFlightCleansUp() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    var options = ParquetWriteOptions()
+    options.rowGroupRows = 50_000
+    let n = 200_000
+    let frame = try Frame(
+        schema: Schema([Field("x", .int64, nullable: false)]),
+        columns: [Column(.int64((0..<n).map { Int64($0 &* 2_654_435_761) }))])
+    for _ in 0..<5 {
+        do {
+            let writer = try ParquetWriter(path: dir.file("dropped.parquet"), schema: frame.schema, options: options)
+            try writer.write(frame)
+        }
+        // The writer is gone (or going, on its queue); wait for the background encoding to finish.
+        var leftovers: [String] = []
+        for _ in 0..<200 {
+            leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            if leftovers.isEmpty { break }
+            usleep(20_000)
+        }
+        #expect(leftovers.isEmpty, "left behind: \(leftovers)")
+    }
+}

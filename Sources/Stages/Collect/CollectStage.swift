@@ -48,9 +48,10 @@ public struct CollectStage: StageImplementation {
                     sourceRejects += batch.rejects
                 }
                 try writer.close()
-            } catch let error as IngestError {
+            } catch {
                 writer.abandon()
-                throw CollectError.source(error)
+                if let error = error as? IngestError { throw CollectError.source(error) }
+                throw error
             }
             guard records == rowsOut + sourceRejects.count else {
                 throw CollectError.rowsNotConserved(
