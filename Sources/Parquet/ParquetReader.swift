@@ -161,7 +161,7 @@ public final class ParquetReader: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let t = next.add(1, ordering: .relaxed).oldValue
-                if t >= count || slots.failed { break }
+                if t >= count || !slots.isNeeded(t) { break }
                 do throws(ParquetError) { slots.store(.success(try work(t)), at: t) } catch {
                     slots.store(.failure(error), at: t)
                 }
@@ -221,7 +221,7 @@ public final class ParquetReader: @unchecked Sendable {
         else { return nil }
         let range = chunkRange(meta)
         return CopiedChunk(
-            bytes: try file.read(offset: range.lowerBound, count: range.count), meta: meta,
+            bytes: try file.read(offset: range.lowerBound, count: range.count), meta: meta, field: field,
             sourceOffset: range.lowerBound)
     }
 
@@ -294,7 +294,11 @@ public final class ParquetReader: @unchecked Sendable {
             guard group.numRows >= 0 else {
                 throw .corruptFooter(path: path, detail: "row group \(g) has negative row count \(group.numRows)")
             }
-            total += group.numRows
+            let (sum, overflow) = total.addingReportingOverflow(group.numRows)
+            guard !overflow else {
+                throw .corruptFooter(path: path, detail: "the row groups' row counts overflow a 64-bit total")
+            }
+            total = sum
             var stored = 0
             for (c, chunk) in group.columns.enumerated() {
                 let loc = ParquetLocation(path: path, rowGroup: g, column: leaves[c].name)
@@ -357,14 +361,25 @@ public final class ParquetReader: @unchecked Sendable {
 /// Per-task results of concurrent decoding; each slot is written by one worker.
 private final class ChunkSlots: @unchecked Sendable {
     private var slots: [Result<Column, ParquetError>?]
-    private let failure = Atomic<Bool>(false)
+    /// The lowest task index that failed so far (Int.max for none).
+    private let lowestFailure = Atomic<Int>(Int.max)
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    var failed: Bool { failure.load(ordering: .relaxed) }
+    /// Whether task `t` still matters: every task below the lowest failure runs, so the error
+    /// reported is the first in task order whatever the thread timing.
+    func isNeeded(_ t: Int) -> Bool { t < lowestFailure.load(ordering: .relaxed) }
 
     func store(_ result: Result<Column, ParquetError>, at index: Int) {
-        if case .failure = result { failure.store(true, ordering: .relaxed) }
+        if case .failure = result {
+            var current = lowestFailure.load(ordering: .relaxed)
+            while index < current {
+                let (exchanged, actual) = lowestFailure.compareExchange(
+                    expected: current, desired: index, ordering: .relaxed)
+                if exchanged { break }
+                current = actual
+            }
+        }
         slots.withUnsafeMutableBufferPointer { $0[index] = result }
     }
 

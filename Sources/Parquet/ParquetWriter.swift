@@ -141,13 +141,15 @@ public final class ParquetWriter: @unchecked Sendable {
     // MARK: Row groups
 
     /// Hands a row group to the background queue, waiting while another is still being encoded.
-    private func submitRowGroup(_ frame: Frame, rows: Range<Int>) throws(ParquetError) {
+    private func submitRowGroup(
+        _ frame: Frame, rows: Range<Int>, copying copied: [Int: CopiedChunk] = [:]
+    ) throws(ParquetError) {
         if let error = backgroundError.withLock({ $0 }) { throw error }
         inFlight.wait()
         encoding.async {
             defer { self.inFlight.signal() }
             guard self.backgroundError.withLock({ $0 == nil }) else { return }
-            do throws(ParquetError) { try self.encodeRowGroup(frame, rows: rows) } catch {
+            do throws(ParquetError) { try self.encodeRowGroup(frame, rows: rows, copying: copied) } catch {
                 self.backgroundError.withLock { $0 = error }
             }
         }
@@ -163,29 +165,19 @@ public final class ParquetWriter: @unchecked Sendable {
             throw .invalidWrite(path: path, detail: "expected schema [\(schema)], got [\(frame.schema)]")
         }
         for (c, copy) in copied
-        where copy.meta.numValues != Int64(rows.count) || c >= schema.count
-            || copy.meta.type != layouts[c].physical.rawValue
-        {
+        where c < 0 || c >= schema.count || copy.field != schema.fields[c] || copy.meta.numValues != Int64(rows.count) {
+            let wanted = c >= 0 && c < schema.count ? schema.fields[c].description : "no such column"
             throw .invalidWrite(
                 path: path,
-                detail:
-                    "copied chunk for column \(c) holds \(copy.meta.numValues) values of type \(copy.meta.type), the row group \(rows.count) rows"
-            )
+                detail: "the chunk copied as column \(c) holds \(copy.meta.numValues) values of [\(copy.field)], "
+                    + "not \(rows.count) of [\(wanted)]")
         }
         if pendingRows > 0 {
             let joined = try joinPending()
             try submitRowGroup(joined, rows: 0..<joined.rowCount)
         }
         guard !rows.isEmpty else { return }
-        if let error = backgroundError.withLock({ $0 }) { throw error }
-        inFlight.wait()
-        encoding.async {
-            defer { self.inFlight.signal() }
-            guard self.backgroundError.withLock({ $0 == nil }) else { return }
-            do throws(ParquetError) { try self.encodeRowGroup(frame, rows: rows, copying: copied) } catch {
-                self.backgroundError.withLock { $0 = error }
-            }
-        }
+        try submitRowGroup(frame, rows: rows, copying: copied)
     }
 
     /// Waits for the background row group and rethrows its failure, if any.
@@ -388,6 +380,8 @@ extension ParquetWriter {
 public struct CopiedChunk: Sendable {
     public let bytes: [UInt8]
     public let meta: ColumnMetaData
+    /// The field the chunk was checked to store exactly as the writer would.
+    public let field: Field
     /// File offset of `bytes[0]` in the file it came from.
     public let sourceOffset: Int
 

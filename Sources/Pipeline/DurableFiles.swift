@@ -81,14 +81,19 @@ public enum DurableFiles {
         var st = stat()
         if lstat(destination, &st) == 0 {
             if let exchange = renameExchange {
-                guard exchange(AT_FDCWD, source, AT_FDCWD, destination, renameExchangeFlag) == 0 else {
-                    throw .renameFailed(from: source, to: destination, errno: errno)
+                if exchange(AT_FDCWD, source, AT_FDCWD, destination, renameExchangeFlag) == 0 {
+                    try syncDirectory(parent)
+                    try remove(source)
+                    return
                 }
-                try syncDirectory(parent)
-                try remove(source)
-                return
+                // A filesystem without RENAME_EXCHANGE (some NFS/FUSE mounts) takes the path below.
+                let e = errno
+                guard e == EINVAL || e == ENOSYS || e == EOPNOTSUPP else {
+                    throw .renameFailed(from: source, to: destination, errno: e)
+                }
             }
-            // Without renameat2 there is a moment with no folder at all, never a partial one.
+            // Without an exchange there is a moment with no folder at all, never a partial one;
+            // `RunFolder.removeLeftovers` puts the old folder back if a crash lands in it.
             let aside = destination + ".old-\(getpid())"
             guard rename(destination, aside) == 0 else {
                 throw .renameFailed(from: destination, to: aside, errno: errno)

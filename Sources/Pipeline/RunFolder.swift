@@ -60,7 +60,15 @@ public struct RunFolder: Sendable {
     /// Removes the temporary folders and side files that an interrupted attempt at `stage` left.
     /// Only safe while holding the run lock: then no other process is writing them.
     public func removeLeftovers(of stage: String) throws(EngineError) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        var names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        // A crash between the two renames of a publish without RENAME_EXCHANGE leaves the old
+        // complete folder aside and none in place: put the old one back rather than lose both.
+        var st = stat()
+        if lstat(path + "/" + stage, &st) != 0,
+            let aside = names.sorted().first(where: { $0.hasPrefix("\(stage).old-") })
+        {
+            if rename(path + "/" + aside, path + "/" + stage) == 0 { names.removeAll { $0 == aside } }
+        }
         for name in names where name.hasPrefix(".\(stage).tmp-") || name.hasPrefix("\(stage).old-") {
             do { try DurableFiles.remove(path + "/" + name) } catch { throw .io(error) }
         }
