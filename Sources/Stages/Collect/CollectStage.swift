@@ -24,73 +24,99 @@ public struct CollectStage: StageImplementation {
 
     public func run(_ context: StageContext) throws -> StageResult {
         let maxShare = context.params["max_reject_share"]?.doubleValue ?? 0.01
-        var rejects: [Reject] = []
+        // Rejects stream to their file as they come, so a source that is all rejects (a wrong
+        // delimiter, say) costs disk, not memory.
+        let rejectsWriter = try ParquetWriter(path: context.outputPath("rejects"), schema: RejectTable.schema)
+        var totalRejects = 0
         var perSource: [(key: String, value: JSONValue)] = []
         var failures: [CollectError] = []
-        for input in context.inputs {
-            guard case .source(let name) = input.producer, let source = context.config.source(named: name) else {
-                continue
-            }
-            let options = try Self.options(for: source)
-            var reader: SourceReader
-            do { reader = try SourceReader.open(path: source.absolutePath, options: options, sourceName: name) } catch {
-                throw CollectError.source(error)
-            }
-            let output = context.outputPath(name)
-            let writer = try ParquetWriter(path: output, schema: reader.schema)
-            var rowsOut = 0, records = 0
-            var sourceRejects: [Reject] = []
-            do {
-                while let batch = try reader.nextBatch() {
-                    try writer.write(batch.frame)
-                    rowsOut += batch.frame.rowCount
-                    records += batch.frame.rowCount + batch.rejects.count
-                    sourceRejects += batch.rejects
+        do {
+            for input in context.inputs {
+                guard case .source(let name) = input.producer, let source = context.config.source(named: name) else {
+                    continue
                 }
-                try writer.close()
-            } catch {
-                writer.abandon()
-                if let error = error as? IngestError { throw CollectError.source(error) }
-                throw error
+                let counts = try collect(source, name: name, into: context.outputPath(name), rejects: rejectsWriter)
+                context.log.info(
+                    "\(name): \(counts.records) records, \(counts.rowsOut) rows, \(counts.rejects) rejected",
+                    stage: context.stage.name)
+                let share = counts.records == 0 ? 0 : Double(counts.rejects) / Double(counts.records)
+                if share > maxShare {
+                    failures.append(
+                        .tooManyRejects(
+                            source: name, rejected: counts.rejects, records: counts.records, limit: maxShare,
+                            examples: counts.examples))
+                }
+                perSource.append(
+                    (
+                        name,
+                        .object([
+                            ("records", .number(JSONNumber(counts.records))),
+                            ("rows_out", .number(JSONNumber(counts.rowsOut))),
+                            ("rejects", .number(JSONNumber(counts.rejects))),
+                            (
+                                "rejects_by_kind",
+                                .object(
+                                    counts.byKind.keys.sorted().map { ($0, .number(JSONNumber(counts.byKind[$0]!))) })
+                            ),
+                        ])
+                    ))
+                totalRejects += counts.rejects
             }
-            guard records == rowsOut + sourceRejects.count else {
-                throw CollectError.rowsNotConserved(
-                    source: name, read: records, written: rowsOut, rejected: sourceRejects.count)
-            }
-            let share = records == 0 ? 0 : Double(sourceRejects.count) / Double(records)
-            context.log.info(
-                "\(name): \(records) records, \(rowsOut) rows, \(sourceRejects.count) rejected",
-                stage: context.stage.name)
-            if share > maxShare {
-                failures.append(
-                    .tooManyRejects(
-                        source: name, rejected: sourceRejects.count, records: records,
-                        limit: maxShare, examples: Array(sourceRejects.prefix(5))))
-            }
-            var byKind: [String: Int] = [:]
-            for r in sourceRejects { byKind[r.kind.code, default: 0] += 1 }
-            perSource.append(
-                (
-                    name,
-                    .object([
-                        ("records", .number(JSONNumber(records))),
-                        ("rows_out", .number(JSONNumber(rowsOut))),
-                        ("rejects", .number(JSONNumber(sourceRejects.count))),
-                        (
-                            "rejects_by_kind",
-                            .object(byKind.keys.sorted().map { ($0, .number(JSONNumber(byKind[$0]!))) })
-                        ),
-                    ])
-                ))
-            rejects += sourceRejects
+            if let failure = failures.first { throw failure }
+            try rejectsWriter.close()
+        } catch {
+            rejectsWriter.abandon()
+            throw error
         }
-        if let failure = failures.first { throw failure }
-        try ParquetWriter.write(RejectTable.frame(rejects), to: context.outputPath("rejects"))
         return StageResult(
             counters: .object([
                 ("sources", .object(perSource)),
-                ("rejects", .number(JSONNumber(rejects.count))),
+                ("rejects", .number(JSONNumber(totalRejects))),
             ]))
+    }
+
+    /// What reading one source came to.
+    struct SourceCounts {
+        var records = 0
+        var rowsOut = 0
+        var rejects = 0
+        var byKind: [String: Int] = [:]
+        /// The first few rejects, for the error message when there are too many.
+        var examples: [Reject] = []
+    }
+
+    /// Streams one source into its table, its refused records into `rejects`.
+    func collect(_ source: SourceConfig, name: String, into output: String, rejects: ParquetWriter) throws
+        -> SourceCounts
+    {
+        let options = try Self.options(for: source)
+        var reader: SourceReader
+        do { reader = try SourceReader.open(path: source.absolutePath, options: options, sourceName: name) } catch {
+            throw CollectError.source(error)
+        }
+        let writer = try ParquetWriter(path: output, schema: reader.schema)
+        var counts = SourceCounts()
+        do {
+            while let batch = try reader.nextBatch() {
+                try writer.write(batch.frame)
+                counts.rowsOut += batch.frame.rowCount
+                counts.records += batch.frame.rowCount + batch.rejects.count
+                counts.rejects += batch.rejects.count
+                for r in batch.rejects { counts.byKind[r.kind.code, default: 0] += 1 }
+                counts.examples += batch.rejects.prefix(5 - counts.examples.count)
+                if !batch.rejects.isEmpty { try rejects.write(RejectTable.frame(batch.rejects)) }
+            }
+            try writer.close()
+        } catch {
+            writer.abandon()
+            if let error = error as? IngestError { throw CollectError.source(error) }
+            throw error
+        }
+        guard counts.records == counts.rowsOut + counts.rejects else {
+            throw CollectError.rowsNotConserved(
+                source: name, read: counts.records, written: counts.rowsOut, rejected: counts.rejects)
+        }
+        return counts
     }
 
     /// The source's reader options from pipeline.json, with the source's own `format` applied;
