@@ -129,6 +129,15 @@ import Testing
         #expect(e?.exitStatus == .dataError)
     }
 
+    @Test func misspeltWhereColumnNamesItsPath() throws {
+        let e = #expect(throws: StageError.self) {
+            try run(["income": ["strategy": "median", "where": ["column": "ctiy", "in": ["Paris"]]]])
+        }
+        #expect(e?.description.contains("column 'ctiy' not found (did you mean 'city'?)") == true)
+        #expect(e?.description.contains("params.tables.customers.columns.income.where.column") == true)
+        #expect(e?.exitStatus == .dataError)
+    }
+
     @Test func medianOfAStringColumnIsADataError() throws {
         let e = #expect(throws: StageError.self) { try run(["gender": ["strategy": "median"]]) }
         #expect(

@@ -70,6 +70,10 @@ public struct ImputeStage: StageImplementation {
             for g in imputation.groupBy {
                 _ = try TableStageIO.column(g, in: frame, stage: Self.name, table: table, path: at + ".group_by")
             }
+            if let condition = imputation.condition {
+                _ = try TableStageIO.column(
+                    condition.column, in: frame, stage: Self.name, table: table, path: at + ".where.column")
+            }
         }
     }
 
