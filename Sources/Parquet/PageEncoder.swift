@@ -41,25 +41,20 @@ final class PageEncoder {
                     "column '\(field.name)': a page of \(rows.count) rows holds \(body.count) bytes, more than Parquet's 2 GiB page limit; use fewer rows per page"
             )
         }
-        var page: [UInt8] = []
+        // The stored body: compressed with the page codec, or the body itself when uncompressed.
+        var compressed: [UInt8] = []
         if let compressor {
-            var compressed: [UInt8] = []
             compressed.reserveCapacity(body.count / 2 + 64)
             body.withUnsafeBytes { _ = compressor.compress($0, appendingTo: &compressed) }
-            page.reserveCapacity(compressed.count + 32)
-            PageHeader.encodeDataPageV1(
-                uncompressedSize: body.count, compressedSize: compressed.count, numValues: rows.count,
-                encoding: .plain, into: &page)
-            let headerSize = page.count
-            page.append(contentsOf: compressed)
-            return EncodedPage(
-                bytes: page, uncompressedSize: headerSize + body.count, numValues: rows.count, statistics: stats)
         }
+        let stored = compressor == nil ? body : compressed
+        var page: [UInt8] = []
+        page.reserveCapacity(stored.count + 32)
         PageHeader.encodeDataPageV1(
-            uncompressedSize: body.count, compressedSize: body.count, numValues: rows.count, encoding: .plain,
+            uncompressedSize: body.count, compressedSize: stored.count, numValues: rows.count, encoding: .plain,
             into: &page)
         let headerSize = page.count
-        page.append(contentsOf: body)
+        page.append(contentsOf: stored)
         return EncodedPage(
             bytes: page, uncompressedSize: headerSize + body.count, numValues: rows.count, statistics: stats)
     }

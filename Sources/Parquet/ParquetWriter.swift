@@ -74,24 +74,21 @@ public final class ParquetWriter: @unchecked Sendable {
         }
         guard frame.rowCount > 0 else { return }
         if pending.isEmpty && frame.rowCount >= options.rowGroupRows {
-            var start = 0
-            while frame.rowCount - start >= options.rowGroupRows {
-                try submitRowGroup(frame, rows: start..<start + options.rowGroupRows)
-                start += options.rowGroupRows
-            }
-            if start < frame.rowCount { buffer(frame.slice(start..<frame.rowCount)) }
+            try submitFullRowGroups(of: frame)
             return
         }
         buffer(frame)
-        if pendingRows >= options.rowGroupRows {
-            let joined = try joinPending()
-            var start = 0
-            while joined.rowCount - start >= options.rowGroupRows {
-                try submitRowGroup(joined, rows: start..<start + options.rowGroupRows)
-                start += options.rowGroupRows
-            }
-            if start < joined.rowCount { buffer(joined.slice(start..<joined.rowCount)) }
+        if pendingRows >= options.rowGroupRows { try submitFullRowGroups(of: try joinPending()) }
+    }
+
+    /// Submits every whole row group of `frame` and buffers the rows left over.
+    private func submitFullRowGroups(of frame: Frame) throws(ParquetError) {
+        var start = 0
+        while frame.rowCount - start >= options.rowGroupRows {
+            try submitRowGroup(frame, rows: start..<start + options.rowGroupRows)
+            start += options.rowGroupRows
         }
+        if start < frame.rowCount { buffer(frame.slice(start..<frame.rowCount)) }
     }
 
     /// Writes what is buffered and the footer, fsyncs, and renames the file into place.

@@ -253,6 +253,22 @@ import Testing
         #expect(missing.status == 66)
     }
 
+    /// `--log-format json`: stderr is one JSON object a line, with level, message and stage.
+    @Test func jsonLogsAreOneObjectALine() throws {
+        let h = try EngineHarness()
+        try h.writeChain()
+        let run = try h.bespoke("run", "--run", "r1", "--log-format", "json")
+        #expect(run.status == 0)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try JSONParser.parse(String(line))
+            #expect(object["level"] != nil && object["msg"] != nil && object["ts"] != nil, "\(line)")
+        }
+        let stages = Set(lines.compactMap { try? JSONParser.parse(String($0))["stage"]?.stringValue })
+        #expect(stages == ["a", "b", "c", "d"])
+    }
+
     @Test func dagAndRunsAndSchemaPrint() throws {
         let h = try EngineHarness()
         try h.writeChain()
