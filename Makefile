@@ -4,8 +4,8 @@ SWIFT ?= swift
 # Release binaries for running the pipeline and benchmarks; tests build in debug.
 RELEASE_FLAGS ?= -c release
 BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)/bespoke
-APT_PACKAGES = zlib1g-dev libdeflate-dev libsnappy-dev libzstd-dev libsqlite3-dev pkg-config
-PY_PACKAGES = pyarrow duckdb pandas
+APT_PACKAGES = zlib1g-dev libdeflate-dev libsnappy-dev libzstd-dev libsqlite3-dev pkg-config libopenblas-dev liblapacke-dev
+PY_PACKAGES = pyarrow duckdb pandas scikit-learn implicit scikit-surprise
 
 .PHONY: all deps build test lint format bench fixtures clean
 
@@ -20,7 +20,7 @@ deps:
 	  echo "deps: installing$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c "import pyarrow, duckdb, pandas" 2>/dev/null || { \
+	@python3 -c "import pyarrow, duckdb, pandas, sklearn, implicit, surprise" 2>/dev/null || { \
 	  echo "deps: installing $(PY_PACKAGES)"; python3 -m pip install -q $(PY_PACKAGES); }
 
 ## build: release build of every executable.

@@ -28,6 +28,8 @@ let package = Package(
                        providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
                        providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
 
@@ -36,11 +38,13 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["Gzip", "Frame"]),
         .target(name: "Fixtures", dependencies: ["Frame", "Parquet", "Gzip"]),
         .target(name: "Ingest", dependencies: ["Frame", "Parquet", "Gzip", "CSQLite"]),
+        // Numeric kernels (models, metrics, TF-IDF): no I/O, no pipeline.
+        .target(name: "Learn", dependencies: ["Frame", "COpenBLAS"]),
         .target(name: "Pipeline", dependencies: [
             "Frame", "Parquet",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Stages", dependencies: ["Frame", "Parquet", "Pipeline", "Ingest"]),
+        .target(name: "Stages", dependencies: ["Frame", "Parquet", "Pipeline", "Ingest", "Learn"]),
         .target(name: "BespokeCLI", dependencies: [
             "Parquet", "Frame", "Gzip", "Pipeline", "Fixtures", "Stages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,6 +69,7 @@ let package = Package(
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "Frame", "Parquet", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Frame", "Parquet", "TestSupport"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Frame", "Parquet", "Pipeline", "TestSupport"]),
+        .testTarget(name: "LearnTests", dependencies: ["Learn", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Parquet", "Frame", "Pipeline", "TestSupport"]),
     ]
 )

@@ -3,11 +3,11 @@ import Foundation
 
 /// Splits row-range and per-column work over both cores. Results never depend on the number of
 /// threads: each worker writes only its own slots.
-enum ParallelWork {
-    static let threads = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
+public enum ParallelWork {
+    public static let threads = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
 
     /// Calls `body` on contiguous ranges covering `0 ..< count`, in parallel when there is enough work.
-    static func forEachRange(count: Int, minimumPerThread: Int = 1 << 16, _ body: @Sendable (Range<Int>) -> Void) {
+    public static func forEachRange(count: Int, minimumPerThread: Int = 1 << 16, _ body: @Sendable (Range<Int>) -> Void) {
         let workers = min(threads, max(1, count / minimumPerThread))
         if workers <= 1 {
             body(0..<count)
@@ -19,7 +19,7 @@ enum ParallelWork {
     }
 
     /// `transform(i)` for every `i` in `0 ..< count`, computed by up to `threads` workers.
-    static func map<T: Sendable>(count: Int, parallel: Bool = true, _ transform: @Sendable (Int) -> T) -> [T] {
+    public static func map<T: Sendable>(count: Int, parallel: Bool = true, _ transform: @Sendable (Int) -> T) -> [T] {
         if count <= 1 || threads == 1 || !parallel { return (0..<count).map(transform) }
         let slots = ResultSlots<T>(count: count)
         let next = Atomic(0)
