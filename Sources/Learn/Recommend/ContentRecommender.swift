@@ -68,7 +68,9 @@ public enum ContentRecommender {
             }
             guard total != 0 else { return ([], []) }
             // Stable by term, so equal terms sum in history order.
-            let order = pairs.indices.sorted { pairs[$0].term != pairs[$1].term ? pairs[$0].term < pairs[$1].term : $0 < $1 }
+            let order = pairs.indices.sorted {
+                pairs[$0].term != pairs[$1].term ? pairs[$0].term < pairs[$1].term : $0 < $1
+            }
             var terms: [Int32] = []
             var weights: [Double] = []
             for k in order {
@@ -93,9 +95,13 @@ public enum ContentRecommender {
                 scores.initialize(repeating: -.infinity)
                 return
             }
-            for i in 0..<itemCount { scores[i] = itemTerms.rowOffsets[i + 1] > itemTerms.rowOffsets[i] ? 0 : -.infinity }
+            for i in 0..<itemCount {
+                scores[i] = itemTerms.rowOffsets[i + 1] > itemTerms.rowOffsets[i] ? 0 : -.infinity
+            }
             for (t, w) in zip(terms, weights) {
-                for p in termItems.range(ofRow: Int(t)) { scores[Int(termItems.columnIndices[p])] += w * termItems.values[p] }
+                for p in termItems.range(ofRow: Int(t)) {
+                    scores[Int(termItems.columnIndices[p])] += w * termItems.values[p]
+                }
             }
             let norm = squares.squareRoot()
             for i in 0..<itemCount where scores[i] != -.infinity { scores[i] /= norm }

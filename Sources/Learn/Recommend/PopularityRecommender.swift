@@ -45,7 +45,8 @@ public enum PopularityRecommender {
                 if group >= 0 { byGroup[group * items + i] += amount }
             }
         }
-        return Model(itemScores: overall, groupItemScores: byGroup, groupCount: groupCount, customerGroups: customerGroups)
+        return Model(
+            itemScores: overall, groupItemScores: byGroup, groupCount: groupCount, customerGroups: customerGroups)
     }
 
     /// Fitted popularity: plain score tables.

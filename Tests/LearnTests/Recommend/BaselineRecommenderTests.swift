@@ -10,7 +10,8 @@ import Testing
         // Customers per item: i0 {u0,u1,u3} 3, i1 {u0,u2} 2, i2 {u1,u2} 2, i3 {u2} 1.
         #expect(try PopularityRecommender.fit(toy).itemScores == [3, 2, 2, 1])
         // Strength sums: i0 1+1+2, i1 1+1, i2 1+1, i3 2.
-        #expect(try PopularityRecommender.fit(toy, configuration: .init(counting: .strengthSum)).itemScores == [4, 2, 2, 2])
+        #expect(
+            try PopularityRecommender.fit(toy, configuration: .init(counting: .strengthSum)).itemScores == [4, 2, 2, 2])
     }
 
     @Test func perGroupPopularityWithFallback() throws {
@@ -32,7 +33,9 @@ import Testing
     @Test func rejectsBadGroups() {
         #expect {
             _ = try PopularityRecommender.fit(toy, groups: [0, 0, 2, -1], groupCount: 2)
-        } throws: { ($0 as? RecommendConfigurationError)?.description == "popularity group id must be in -1..<2, got 2" }
+        } throws: {
+            ($0 as? RecommendConfigurationError)?.description == "popularity group id must be in -1..<2, got 2"
+        }
         #expect {
             _ = try PopularityRecommender.fit(toy, groups: [0], groupCount: 1)
         } throws: {
@@ -80,7 +83,8 @@ import Testing
     @Test func reasonsAndSharedTerms() throws {
         let model = try ContentRecommender.fit(itemTerms: terms)
         // For i4: cos(i0, i4) = 1/2, cos(i2, i4) = 1/√2 → i2.
-        #expect(model.strongestContributor(user: nil, history: RecommendTestData.history([0, 2], [1, 1]), item: 4) == 2)
+        #expect(
+            model.strongestContributor(user: nil, history: RecommendTestData.history([0, 2], [1, 1]), item: 4) == 2)
         // i2 shares nothing with i1 → nil.
         #expect(model.strongestContributor(user: nil, history: RecommendTestData.history([1], [1]), item: 2) == nil)
         // History i0, i1 (1, 3) and item i0: t0 gives a/√2, t1 gives (a + 0.75)/√2 → [t1, t0].
@@ -138,9 +142,13 @@ import Testing
         }
         #expect {
             _ = try HybridRecommender.fit(components: [p, p], configuration: .init(weights: [0, 0]))
-        } throws: { ($0 as? RecommendConfigurationError)?.description == "hybrid.weights must be not all 0, got [0.0, 0.0]" }
+        } throws: {
+            ($0 as? RecommendConfigurationError)?.description == "hybrid.weights must be not all 0, got [0.0, 0.0]"
+        }
         #expect {
             _ = try HybridRecommender.fit(components: [p], configuration: .init(weights: [-1]))
-        } throws: { ($0 as? RecommendConfigurationError)?.description == "hybrid.weights[0] must be finite and ≥ 0, got -1.0" }
+        } throws: {
+            ($0 as? RecommendConfigurationError)?.description == "hybrid.weights[0] must be finite and ≥ 0, got -1.0"
+        }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Learn
 
@@ -115,7 +115,9 @@ struct ImplicitAgreementTests {
         }
         // Nearly every position is compared (each customer has ≥ 10 candidates here).
         #expect(identicalPositions + tiedPositions >= Self.full.rows * Self.n * 9 / 10)
-        print("implicit \(name): \(identicalPositions) identical positions, \(tiedPositions) tied swaps, worst relative score difference \(worstRelative)")
+        print(
+            "implicit \(name): \(identicalPositions) identical positions, \(tiedPositions) tied swaps, worst relative score difference \(worstRelative)"
+        )
     }
 
     @Test(arguments: configurations.map { $0.0 })

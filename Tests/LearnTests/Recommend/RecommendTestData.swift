@@ -59,7 +59,8 @@ enum RecommendTestData {
             }
         }
         return (
-            SparseMatrix(rows: m.rows, columns: m.columns, rowIndices: train.0, columnIndices: train.1, values: train.2),
+            SparseMatrix(
+                rows: m.rows, columns: m.columns, rowIndices: train.0, columnIndices: train.1, values: train.2),
             SparseMatrix(rows: m.rows, columns: m.columns, rowIndices: test.0, columnIndices: test.1, values: test.2)
         )
     }

@@ -55,7 +55,8 @@ enum ConformanceModel: String, CaseIterable, CustomTestStringConvertible {
         case .hybrid:
             return try HybridRecommender.fit(
                 components: [
-                    try ItemKNN.fit(d), try PopularityRecommender.fit(d), try ContentRecommender.fit(itemTerms: Self.itemTerms),
+                    try ItemKNN.fit(d), try PopularityRecommender.fit(d),
+                    try ContentRecommender.fit(itemTerms: Self.itemTerms),
                 ], configuration: .init(weights: [0.6, 0.1, 0.3]))
         }
     }

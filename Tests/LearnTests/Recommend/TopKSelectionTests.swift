@@ -70,7 +70,8 @@ struct FixedScores: Recommender {
         #expect {
             _ = try TopKSelection.recommendAll(model, histories: histories, k: 1, allowedItems: [true])
         } throws: {
-            ($0 as? RecommendConfigurationError)?.description == "top_k.allowed_items must have one flag per item (6), got 1"
+            ($0 as? RecommendConfigurationError)?.description
+                == "top_k.allowed_items must have one flag per item (6), got 1"
         }
     }
 }
@@ -84,7 +85,8 @@ struct FixedScores: Recommender {
         rows: 3, columns: 10, rowIndices: [0, 0, 0, 1], columnIndices: [0, 1, 7, 5], values: [1, 1, 1, 1])
 
     @Test func atThree() throws {
-        let m = try RankingMetrics.evaluate(recommendations: recommendations, relevant: relevant, itemCount: 10, ks: [3])[0]
+        let m = try RankingMetrics.evaluate(
+            recommendations: recommendations, relevant: relevant, itemCount: 10, ks: [3])[0]
         // Top 3: p0 [3, 1, 4] hits item 1 at rank 2; p1 [2, 5] hits item 5 at rank 2.
         #expect(m.evaluatedCustomers == 2)
         #expect(close(m.precision, 1.0 / 3.0))  // (1/3 + 1/3)/2
@@ -100,7 +102,8 @@ struct FixedScores: Recommender {
     }
 
     @Test func atOneAndFour() throws {
-        let m = try RankingMetrics.evaluate(recommendations: recommendations, relevant: relevant, itemCount: 10, ks: [1, 4])
+        let m = try RankingMetrics.evaluate(
+            recommendations: recommendations, relevant: relevant, itemCount: 10, ks: [1, 4])
         // K = 1: [3] and [2], no hit; coverage {3, 2, 6}.
         #expect(m[0].precision == 0 && m[0].ndcg == 0 && m[0].hitRate == 0 && m[0].meanAveragePrecision == 0)
         #expect(m[0].catalogueCoverage == 0.3)
@@ -110,16 +113,24 @@ struct FixedScores: Recommender {
         #expect(close(m[1].recall, 5.0 / 6.0))
         #expect(close(m[1].meanAveragePrecision, 5.0 / 12.0))
         // NDCG p0 = (1/log2(3) + 1/log2(5))/2.1309297535714575 = (0.6309297535714575 + 0.43067655807339306)/2.1309…
-        #expect(close(m[1].ndcg, ((0.6309297535714575 + 0.43067655807339306) / 2.1309297535714575 + 0.6309297535714575) / 2))
+        #expect(
+            close(m[1].ndcg, ((0.6309297535714575 + 0.43067655807339306) / 2.1309297535714575 + 0.6309297535714575) / 2)
+        )
         #expect(close(m[1].pooledCappedRecall, 0.75))  // (2 + 1)/(3 + 1)
     }
 
     @Test func ratingErrors() throws {
         // Errors −1, 0, −2: RMSE √(5/3) = 1.2909944487358056, MAE 3/3.
-        #expect(close(try RatingPredictionErrors.rootMeanSquaredError(predicted: [1, 2, 3], actual: [2, 2, 5]), 1.2909944487358056))
+        #expect(
+            close(
+                try RatingPredictionErrors.rootMeanSquaredError(predicted: [1, 2, 3], actual: [2, 2, 5]),
+                1.2909944487358056))
         #expect(try RatingPredictionErrors.meanAbsoluteError(predicted: [1, 2, 3], actual: [2, 2, 5]) == 1)
         #expect {
             _ = try RatingPredictionErrors.meanAbsoluteError(predicted: [1], actual: [1, 2])
-        } throws: { ($0 as? RecommendConfigurationError)?.description == "predicted ratings must have one per actual rating (2), got 1" }
+        } throws: {
+            ($0 as? RecommendConfigurationError)?.description
+                == "predicted ratings must have one per actual rating (2), got 1"
+        }
     }
 }
