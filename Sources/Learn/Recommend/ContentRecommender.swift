@@ -11,9 +11,20 @@ public enum ContentRecommender {
             case logarithmic
         }
 
-        public var strengthScaling: StrengthScaling = .linear
+        public var strengthScaling: StrengthScaling
 
         public init(strengthScaling: StrengthScaling = .linear) { self.strengthScaling = strengthScaling }
+
+        enum CodingKeys: String, CodingKey {
+            case strengthScaling = "strength_scaling"
+        }
+
+        /// Decodes from the keys present; absent ones keep the defaults of `init`.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            strengthScaling =
+                try c.decodeIfPresent(StrengthScaling.self, forKey: .strengthScaling) ?? Self().strengthScaling
+        }
     }
 
     /// Wraps `itemTerms` (items × terms, e.g. TF-IDF weights), L2-normalising each non-empty row.

@@ -27,6 +27,12 @@ enum NeighbourSearch {
             for v in rows.values { total += v }
             averageRowSum = rows.rows > 0 ? total / Double(rows.rows) : 0
         }
+
+        /// The idf of `feature`; 0 for a feature the training rows never had (an item added
+        /// since), which then weighs nothing, as it matches no training entity anyway.
+        @inline(__always) func idf(_ feature: Int32) -> Double {
+            Int(feature) < featureIDF.count ? featureIDF[Int(feature)] : 0
+        }
     }
 
     /// Writes the re-weighted strengths of one row (its features ascending, raw strengths).
@@ -43,15 +49,16 @@ enum NeighbourSearch {
         case .none:
             out.append(contentsOf: strengths)
         case .tfidf:
-            for (f, x) in zip(features, strengths) { out.append(x.squareRoot() * statistics.featureIDF[Int(f)]) }
+            for (f, x) in zip(features, strengths) { out.append(x.squareRoot() * statistics.idf(f)) }
         case .bm25:
             let k1 = configuration.bm25K1
             let b = configuration.bm25B
             var length = 0.0
             for x in strengths { length += x }
-            let lengthNorm = (1 - b) + b * length / statistics.averageRowSum
+            let relativeLength = statistics.averageRowSum > 0 ? length / statistics.averageRowSum : 1
+            let lengthNorm = (1 - b) + b * relativeLength
             for (f, x) in zip(features, strengths) {
-                out.append(x * (k1 + 1) / (k1 * lengthNorm + x) * statistics.featureIDF[Int(f)])
+                out.append(x * (k1 + 1) / (k1 * lengthNorm + x) * statistics.idf(f))
             }
         }
     }

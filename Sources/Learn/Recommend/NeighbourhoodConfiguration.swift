@@ -32,26 +32,27 @@ public struct NeighbourhoodConfiguration: Sendable, Codable, Equatable {
         case tfidf
     }
 
-    public var similarity: Similarity = .cosine
+    public var similarity: Similarity
     /// α of the asymmetric cosine, in [0, 1].
-    public var alpha: Double = 0.5
+    public var alpha: Double
     /// Added to the similarity's denominator so pairs with little support count less; ≥ 0.
-    public var shrinkage: Double = 0
+    public var shrinkage: Double
     /// Neighbours kept per entity; ≥ 1.
-    public var neighbours: Int = 100
-    public var weighting: Weighting = .none
+    public var neighbours: Int
+    public var weighting: Weighting
     /// BM25's term-frequency saturation k1; > 0.
-    public var bm25K1: Double = 1.2
+    public var bm25K1: Double
     /// BM25's length normalisation b, in [0, 1].
-    public var bm25B: Double = 0.75
+    public var bm25B: Double
     /// Neighbours whose similarity is not above this are dropped; the default keeps every
     /// positive similarity.
-    public var minSimilarity: Double = 0
+    public var minSimilarity: Double
     /// Whether an entity may be its own neighbour. `implicit`'s `all_pairs_knn` counts the item
     /// itself among its K neighbours; set this to reproduce it. Off by default: a customer's own
     /// items are excluded from their recommendations anyway, so a self slot is wasted.
-    public var includeSelf: Bool = false
+    public var includeSelf: Bool
 
+    /// The defaults, declared here once, are sensible on data of any size.
     public init(
         similarity: Similarity = .cosine, alpha: Double = 0.5, shrinkage: Double = 0, neighbours: Int = 100,
         weighting: Weighting = .none, bm25K1: Double = 1.2, bm25B: Double = 0.75, minSimilarity: Double = 0,
@@ -66,6 +67,30 @@ public struct NeighbourhoodConfiguration: Sendable, Codable, Equatable {
         self.bm25B = bm25B
         self.minSimilarity = minSimilarity
         self.includeSelf = includeSelf
+    }
+
+    /// The names used in pipeline.json and in error messages.
+    enum CodingKeys: String, CodingKey {
+        case similarity, alpha, shrinkage, neighbours, weighting
+        case bm25K1 = "bm25_k1"
+        case bm25B = "bm25_b"
+        case minSimilarity = "min_similarity"
+        case includeSelf = "include_self"
+    }
+
+    /// Decodes from the keys present; absent ones keep their defaults (declared once, above).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Self()
+        similarity = try c.decodeIfPresent(Similarity.self, forKey: .similarity) ?? d.similarity
+        alpha = try c.decodeIfPresent(Double.self, forKey: .alpha) ?? d.alpha
+        shrinkage = try c.decodeIfPresent(Double.self, forKey: .shrinkage) ?? d.shrinkage
+        neighbours = try c.decodeIfPresent(Int.self, forKey: .neighbours) ?? d.neighbours
+        weighting = try c.decodeIfPresent(Weighting.self, forKey: .weighting) ?? d.weighting
+        bm25K1 = try c.decodeIfPresent(Double.self, forKey: .bm25K1) ?? d.bm25K1
+        bm25B = try c.decodeIfPresent(Double.self, forKey: .bm25B) ?? d.bm25B
+        minSimilarity = try c.decodeIfPresent(Double.self, forKey: .minSimilarity) ?? d.minSimilarity
+        includeSelf = try c.decodeIfPresent(Bool.self, forKey: .includeSelf) ?? d.includeSelf
     }
 
     /// Checks every bound; `model` prefixes parameter names in errors ("item_knn.neighbours").

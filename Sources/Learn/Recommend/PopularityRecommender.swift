@@ -10,9 +10,15 @@ public enum PopularityRecommender {
             case strengthSum = "strength_sum"
         }
 
-        public var counting: Counting = .distinctCustomers
+        public var counting: Counting
 
         public init(counting: Counting = .distinctCustomers) { self.counting = counting }
+
+        /// Decodes from the keys present; absent ones keep the defaults of `init`.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            counting = try c.decodeIfPresent(Counting.self, forKey: .counting) ?? Self().counting
+        }
     }
 
     /// Item popularity from `interactions` (customers × items). With `groups` (one id per

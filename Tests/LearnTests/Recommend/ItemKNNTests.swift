@@ -88,6 +88,27 @@ import Testing
         #expect(close(s[2], 0.5))
     }
 
+    /// Items added since fitting (index ≥ the training catalogue) weigh nothing and break nothing.
+    @Test(arguments: [NeighbourhoodConfiguration.Weighting.none, .bm25, .tfidf])
+    func unseenCustomerWithNewItems(_ weighting: NeighbourhoodConfiguration.Weighting) throws {
+        let model = try UserKNN.fit(toy, configuration: .init(neighbours: 2, weighting: weighting))
+        let known = RecommendTestData.scores(model, user: nil, history: RecommendTestData.history([0, 1], [1, 1]))
+        let withNew = RecommendTestData.scores(
+            model, user: nil, history: RecommendTestData.history([0, 1, 7], [1, 1, 5]))
+        #expect(withNew.allSatisfy { !$0.isNaN })
+        switch weighting {
+        case .none:
+            // The new item only adds to the customer's own norm: every similarity shrinks alike.
+            #expect(known.indices.allSatisfy { (known[$0] == -.infinity) == (withNew[$0] == -.infinity) })
+        case .tfidf:
+            // Its idf is 0, so it weighs nothing at all.
+            #expect(withNew == known)
+        case .bm25:
+            // Its strength lengthens the customer (BM25's length norm), but its own weight is 0.
+            break
+        }
+    }
+
     /// An unseen customer weighted by BM25 is weighted with the training idfs and mean length, so
     /// re-scoring a training customer as if unseen finds the same neighbours (apart from itself).
     @Test func unseenCustomerWeightedLikeTraining() throws {

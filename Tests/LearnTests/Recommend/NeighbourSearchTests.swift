@@ -131,3 +131,22 @@ import Testing
         } throws: { ($0 as? RecommendConfigurationError)?.description == message }
     }
 }
+
+@Suite struct RecommendConfigurationCodingTests {
+    @Test func absentKeysKeepTheDefaults() throws {
+        let json = #"{"neighbours": 7, "weighting": "bm25", "min_similarity": 0.1, "similarity": "asymmetric_cosine"}"#
+        let c = try JSONDecoder().decode(NeighbourhoodConfiguration.self, from: Data(json.utf8))
+        #expect(
+            c
+                == NeighbourhoodConfiguration(
+                    similarity: .asymmetricCosine, neighbours: 7, weighting: .bm25, minSimilarity: 0.1))
+        let back = try JSONDecoder().decode(NeighbourhoodConfiguration.self, from: JSONEncoder().encode(c))
+        #expect(back == c)
+        #expect(try JSONDecoder().decode(NeighbourhoodConfiguration.self, from: Data("{}".utf8)) == .init())
+        let p = try JSONDecoder().decode(PopularityRecommender.Configuration.self, from: Data("{}".utf8))
+        #expect(p.counting == .distinctCustomers)
+        let content = try JSONDecoder().decode(
+            ContentRecommender.Configuration.self, from: Data(#"{"strength_scaling": "logarithmic"}"#.utf8))
+        #expect(content.strengthScaling == .logarithmic)
+    }
+}
