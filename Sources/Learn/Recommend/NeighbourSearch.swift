@@ -167,19 +167,27 @@ enum NeighbourSearch {
                 }
             }
         }
-        for e32 in touched {
-            let e = Int(e32)
-            let dot = dotsArray[e]
-            dotsArray[e] = 0
-            isTouched[e] = false
-            if e == selfEntity && !configuration.includeSelf { continue }
-            guard
-                let s = similarity(
-                    dot: dot, queryMagnitude: queryMagnitude, entityMagnitude: entityMagnitudes[e],
-                    configuration: configuration),
-                s > configuration.minSimilarity
-            else { continue }
-            scratch.heap.offer(item: e32, score: s)
+        let keepSelf = configuration.includeSelf
+        let minimum = configuration.minSimilarity
+        dotsArray.withUnsafeMutableBufferPointer { dots in
+            isTouched.withUnsafeMutableBufferPointer { marks in
+                entityMagnitudes.withUnsafeBufferPointer { entityMagnitude in
+                    for e32 in touched {
+                        let e = Int(e32)
+                        let dot = dots[e]
+                        dots[e] = 0
+                        marks[e] = false
+                        if e == selfEntity && !keepSelf { continue }
+                        guard
+                            let s = similarity(
+                                dot: dot, queryMagnitude: queryMagnitude, entityMagnitude: entityMagnitude[e],
+                                configuration: configuration),
+                            s > minimum
+                        else { continue }
+                        scratch.heap.offer(item: e32, score: s)
+                    }
+                }
+            }
         }
         touched.removeAll(keepingCapacity: true)
         scratch.touched = touched
