@@ -40,6 +40,9 @@ struct ImplicitAgreementTests {
                             ("bm25", BM25Recommender(K=K, K1=1.2, B=0.75, num_threads=1)),
                             ("tfidf", TFIDFRecommender(K=K, num_threads=1))]:
             model.fit(full, show_progress=False)
+            sim = model.similarity.tocsr()
+            sim.sort_indices()
+            similarity = {"offsets": sim.indptr.tolist(), "columns": sim.indices.tolist(), "values": sim.data.tolist()}
             lists = []
             for u in range(full.shape[0]):
                 ids, scores = model.recommend(u, full[u], N=full.shape[1], filter_already_liked_items=True)
@@ -48,7 +51,15 @@ struct ImplicitAgreementTests {
                 lists.append(kept[:N])
             model.fit(train, show_progress=False)
             metrics = ranking_metrics_at_k(model, train, test, K=N, show_progress=False)
-            out[name] = {"lists": lists, "metrics": {k: float(v) for k, v in metrics.items()}}
+            out[name] = {"lists": lists, "metrics": {k: float(v) for k, v in metrics.items()}, "similarity": similarity}
+        # Customer-customer cosines: implicit's item-item kNN on the transposed matrix.
+        users = CosineRecommender(K=K, num_threads=1)
+        users.fit(full.T.tocsr(), show_progress=False)
+        sim = users.similarity.tocsr()
+        sim.sort_indices()
+        out["user_cosine"] = {"lists": [], "metrics": {},
+                              "similarity": {"offsets": sim.indptr.tolist(), "columns": sim.indices.tolist(),
+                                             "values": sim.data.tolist()}}
         print(json.dumps(out))
         """
 
@@ -67,6 +78,14 @@ struct ImplicitAgreementTests {
     struct ModelReference: Decodable, Sendable {
         var lists: [[[Double]]]
         var metrics: [String: Double]
+        /// The fitted neighbour lists, CSR.
+        var similarity: Similarity
+    }
+
+    struct Similarity: Decodable, Sendable {
+        var offsets: [Int]
+        var columns: [Int32]
+        var values: [Double]
     }
 
     /// implicit's output, computed once for the suite.
@@ -117,6 +136,42 @@ struct ImplicitAgreementTests {
         #expect(identicalPositions + tiedPositions >= Self.full.rows * Self.n * 9 / 10)
         print(
             "implicit \(name): \(identicalPositions) identical positions, \(tiedPositions) tied swaps, worst relative score difference \(worstRelative)"
+        )
+    }
+
+    /// The fitted neighbour lists, row by row: the same neighbours, similarities to 1e-9
+    /// relative. implicit pads items with fewer than K neighbours with explicit zeros, which are
+    /// skipped. "user_cosine" is our user-kNN against implicit's item-kNN on the transpose.
+    @Test(arguments: configurations.map { $0.0 } + ["user_cosine"])
+    func neighbourListsMatch(_ name: String) throws {
+        let neighbours: SparseMatrix
+        if name == "user_cosine" {
+            let configuration = NeighbourhoodConfiguration(neighbours: Self.neighbours, includeSelf: true)
+            neighbours = try UserKNN.fit(Self.full, configuration: configuration).neighbours
+        } else {
+            let configuration = Self.configurations.first { $0.0 == name }!.1
+            neighbours = try ItemKNN.fit(Self.full, configuration: configuration).neighbours
+        }
+        let theirs = Self.reference[name]!.similarity
+        #expect(theirs.offsets.count == neighbours.rows + 1)
+        var compared = 0
+        var worstRelative = 0.0
+        for r in 0..<neighbours.rows {
+            let kept = (theirs.offsets[r]..<theirs.offsets[r + 1]).filter { theirs.values[$0] != 0 }
+            let ours = neighbours.range(ofRow: r)
+            #expect(
+                kept.map { theirs.columns[$0] } == Array(neighbours.columnIndices[ours]),
+                "\(name) row \(r): neighbours differ")
+            for (p, q) in zip(kept, ours) {
+                let relative = abs(neighbours.values[q] - theirs.values[p]) / abs(theirs.values[p])
+                worstRelative = max(worstRelative, relative)
+                #expect(relative <= 1e-9, "\(name) row \(r): \(neighbours.values[q]) vs \(theirs.values[p])")
+                compared += 1
+            }
+        }
+        #expect(compared >= neighbours.rows * Self.neighbours / 2)
+        print(
+            "implicit \(name) neighbours: \(compared) similarities compared, worst relative difference \(worstRelative)"
         )
     }
 
