@@ -60,24 +60,24 @@ import Testing
         let history = RecommendTestData.history([0, 1], [1, 3])
         let (profileTerms, weights) = model.profile(history: history)
         #expect(profileTerms == [0, 1])
-        #expect(close(weights[0], 0.1767766952966369) && close(weights[1], 0.9267766952966369))
+        #expect(relativelyClose(weights[0], 0.1767766952966369) && relativelyClose(weights[1], 0.9267766952966369))
         let s = RecommendTestData.scores(model, user: nil, history: history)
         let norm = 0.8901650429449553.squareRoot()
         // i0: (a/√2 + (a + 0.75)/√2)/‖p‖; i1: (a + 0.75)/‖p‖; i2 shares no term: 0; i3: no vector;
         // i4: (a/√2)/‖p‖.
-        #expect(close(s[0], (0.1767766952966369 + 0.9267766952966369) / 2.0.squareRoot() / norm))
-        #expect(close(s[1], 0.9267766952966369 / norm))
+        #expect(relativelyClose(s[0], (0.1767766952966369 + 0.9267766952966369) / 2.0.squareRoot() / norm))
+        #expect(relativelyClose(s[1], 0.9267766952966369 / norm))
         #expect(s[2] == 0)
         #expect(s[3] == -.infinity)
-        #expect(close(s[4], 0.1767766952966369 / 2.0.squareRoot() / norm))
+        #expect(relativelyClose(s[4], 0.1767766952966369 / 2.0.squareRoot() / norm))
     }
 
     @Test func logarithmicScalingWeighsRepeatsLess() throws {
         let model = try ContentRecommender.fit(itemTerms: terms, configuration: .init(strengthScaling: .logarithmic))
         // Weights ln 2 and ln 4 = 2 ln 2: profile = (ln2·i0 + 2 ln2·i1)/(3 ln2) = (i0 + 2·i1)/3.
         let (_, weights) = model.profile(history: RecommendTestData.history([0, 1], [1, 3]))
-        #expect(close(weights[0], 1 / (3 * 2.0.squareRoot())))
-        #expect(close(weights[1], (1 / 2.0.squareRoot() + 2) / 3))
+        #expect(relativelyClose(weights[0], 1 / (3 * 2.0.squareRoot())))
+        #expect(relativelyClose(weights[1], (1 / 2.0.squareRoot() + 2) / 3))
     }
 
     @Test func reasonsAndSharedTerms() throws {
@@ -112,8 +112,8 @@ import Testing
         let knn = try ItemKNN.fit(toy)
         let model = try HybridRecommender.fit(components: [popularity, knn], configuration: .init(weights: [1, 2]))
         let s = RecommendTestData.scores(model, user: 0, history: History(toy, user: 0))
-        #expect(close(s[0], 1) && close(s[1], 0.5) && close(s[2], 2.5))
-        #expect(close(s[3], 1.6737265863669386))
+        #expect(relativelyClose(s[0], 1) && relativelyClose(s[1], 0.5) && relativelyClose(s[2], 2.5))
+        #expect(relativelyClose(s[3], 1.6737265863669386))
         // i2: popularity contributes 0.5, item-kNN 2 → item-kNN's reason, i1 (see ItemKNNTests).
         #expect(model.strongestContributor(user: 0, history: History(toy, user: 0), item: 2) == 1)
         // Weight the popularity up: it leads for i2 but gives no reason, so item-kNN's is used.

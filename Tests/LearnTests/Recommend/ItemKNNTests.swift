@@ -10,13 +10,13 @@ import Testing
     @Test func scoresAreHistoryWeightedSimilaritySums() throws {
         let model = try ItemKNN.fit(toy)
         let s = RecommendTestData.scores(model, user: 0, history: History(toy, user: 0))
-        #expect(close(s[0], 0.28867513459481287))
-        #expect(close(s[1], 0.28867513459481287))
-        #expect(close(s[2], 0.7886751345948129))
-        #expect(close(s[3], 0.7071067811865476))
+        #expect(relativelyClose(s[0], 0.28867513459481287))
+        #expect(relativelyClose(s[1], 0.28867513459481287))
+        #expect(relativelyClose(s[2], 0.7886751345948129))
+        #expect(relativelyClose(s[3], 0.7071067811865476))
         // u2 (i1 1, i2 1, i3 2): score(i0) = 1·sim(1,0) + 1·sim(2,0) = 2/√12; i3 lists no i0.
         let s2 = RecommendTestData.scores(model, user: 2, history: History(toy, user: 2))
-        #expect(close(s2[0], 0.5773502691896258))
+        #expect(relativelyClose(s2[0], 0.5773502691896258))
         let top = try TopKSelection.recommendAll(model, histories: toy, k: 5)
         #expect(Array(top.items(at: 0)) == [2, 3])
         #expect(Array(top.items(at: 2)) == [0])
@@ -27,7 +27,7 @@ import Testing
         let model = try ItemKNN.fit(toy, configuration: .init(neighbours: 1))
         let s = RecommendTestData.scores(model, user: 3, history: History(toy, user: 3))
         // 2·sim(0,1) = 2/√12.
-        #expect(close(s[1], 0.5773502691896258))
+        #expect(relativelyClose(s[1], 0.5773502691896258))
         #expect(s[0] == -.infinity && s[2] == -.infinity && s[3] == -.infinity)
     }
 
@@ -63,8 +63,8 @@ import Testing
         let model = try UserKNN.fit(toy, configuration: .init(neighbours: 2))
         #expect(model.neighbours.columnIndices[model.neighbours.range(ofRow: 0)] == [1, 3])
         let s = RecommendTestData.scores(model, user: 0, history: History(toy, user: 0))
-        #expect(close(s[0], 1.9142135623730951))
-        #expect(close(s[2], 0.5))
+        #expect(relativelyClose(s[0], 1.9142135623730951))
+        #expect(relativelyClose(s[2], 0.5))
         #expect(s[1] == -.infinity && s[3] == -.infinity)
         // i2: only neighbour u1 has it, and u1 shares i0 with u0 → i0.
         #expect(model.strongestContributor(user: 0, history: History(toy, user: 0), item: 2) == 0)
@@ -82,10 +82,10 @@ import Testing
         let history = RecommendTestData.history([0, 1], [1, 1])
         let (customers, similarities) = model.neighbourList(user: nil, history: history)
         #expect(customers == [0, 2])
-        #expect(close(similarities[0], 0.5) && close(similarities[1], 0.7071067811865476))
+        #expect(relativelyClose(similarities[0], 0.5) && relativelyClose(similarities[1], 0.7071067811865476))
         let s = RecommendTestData.scores(model, user: nil, history: history)
-        #expect(close(s[0], 1.9142135623730951))
-        #expect(close(s[2], 0.5))
+        #expect(relativelyClose(s[0], 1.9142135623730951))
+        #expect(relativelyClose(s[2], 0.5))
     }
 
     /// Items added since fitting (index ≥ the training catalogue) weigh nothing and break nothing.
@@ -127,7 +127,7 @@ import Testing
             }.prefix(5).map { withSelf.neighbours.columnIndices[$0] }
             #expect(fromScratch == best.sorted(), "customer \(u)")
             for (v, s) in zip(fromScratch, sims) {
-                #expect(close(s, withSelf.neighbours.value(row: u, column: Int(v)), 1e-12))
+                #expect(relativelyClose(s, withSelf.neighbours.value(row: u, column: Int(v)), 1e-12))
             }
         }
     }

@@ -15,11 +15,11 @@ import Testing
     @Test func cosine() throws {
         let n = try neighbours(.init(similarity: .cosine))
         // sim(0,1) = 1/√(6·2) = 1/√12; sim(1,2) = 1/√(2·2); sim(1,3) = 2/√(2·4); sim(0,3): no overlap.
-        #expect(close(n.value(row: 0, column: 1), 0.28867513459481287))
-        #expect(close(n.value(row: 1, column: 0), 0.28867513459481287))
-        #expect(close(n.value(row: 1, column: 2), 0.5))
-        #expect(close(n.value(row: 1, column: 3), 0.7071067811865475))
-        #expect(close(n.value(row: 3, column: 2), 0.7071067811865475))
+        #expect(relativelyClose(n.value(row: 0, column: 1), 0.28867513459481287))
+        #expect(relativelyClose(n.value(row: 1, column: 0), 0.28867513459481287))
+        #expect(relativelyClose(n.value(row: 1, column: 2), 0.5))
+        #expect(relativelyClose(n.value(row: 1, column: 3), 0.7071067811865475))
+        #expect(relativelyClose(n.value(row: 3, column: 2), 0.7071067811865475))
         #expect(n.columnIndices[n.range(ofRow: 0)] == [1, 2])  // no self, no i3
         #expect(n.columnIndices[n.range(ofRow: 3)] == [1, 2])
         #expect(n.nonZeroCount == 10)
@@ -28,32 +28,32 @@ import Testing
     @Test func cosineWithShrinkage() throws {
         let n = try neighbours(.init(similarity: .cosine, shrinkage: 1))
         // 1/(√12 + 1) = 1/4.4641016151377544; 1/(2 + 1); 2/(√8 + 1) = 2/3.8284271247461903.
-        #expect(close(n.value(row: 0, column: 1), 0.2240092377397959))
-        #expect(close(n.value(row: 2, column: 1), 1.0 / 3.0))
-        #expect(close(n.value(row: 1, column: 3), 0.5224077499274828))
+        #expect(relativelyClose(n.value(row: 0, column: 1), 0.2240092377397959))
+        #expect(relativelyClose(n.value(row: 2, column: 1), 1.0 / 3.0))
+        #expect(relativelyClose(n.value(row: 1, column: 3), 0.5224077499274828))
     }
 
     @Test func jaccardIgnoresStrengths() throws {
         // Customer sets: i0 {0,1,3}, i1 {0,2}, i2 {1,2}, i3 {2}.
         let n = try neighbours(.init(similarity: .jaccard))
-        #expect(close(n.value(row: 0, column: 1), 0.25))  // 1/(3 + 2 − 1)
-        #expect(close(n.value(row: 1, column: 2), 1.0 / 3.0))  // 1/(2 + 2 − 1)
-        #expect(close(n.value(row: 3, column: 1), 0.5))  // 1/(1 + 2 − 1)
+        #expect(relativelyClose(n.value(row: 0, column: 1), 0.25))  // 1/(3 + 2 − 1)
+        #expect(relativelyClose(n.value(row: 1, column: 2), 1.0 / 3.0))  // 1/(2 + 2 − 1)
+        #expect(relativelyClose(n.value(row: 3, column: 1), 0.5))  // 1/(1 + 2 − 1)
         let shrunk = try neighbours(.init(similarity: .jaccard, shrinkage: 2))
-        #expect(close(shrunk.value(row: 3, column: 1), 0.25))  // 1/(1 + 2 − 1 + 2)
+        #expect(relativelyClose(shrunk.value(row: 3, column: 1), 0.25))  // 1/(1 + 2 − 1 + 2)
     }
 
     @Test func asymmetricCosine() throws {
         let n = try neighbours(.init(similarity: .asymmetricCosine, alpha: 0.75))
         // sim(1,3) = 2/(2^0.75 · 4^0.25) = 2^−0.25; sim(3,1) = 2/(4^0.75 · 2^0.25) = 2^−0.75.
-        #expect(close(n.value(row: 1, column: 3), 0.8408964152537145))
-        #expect(close(n.value(row: 3, column: 1), 0.5946035575013605))
+        #expect(relativelyClose(n.value(row: 1, column: 3), 0.8408964152537145))
+        #expect(relativelyClose(n.value(row: 3, column: 1), 0.5946035575013605))
         // α = 0.5 is the cosine.
         let half = try neighbours(.init(similarity: .asymmetricCosine, alpha: 0.5))
-        #expect(close(half.value(row: 0, column: 2), 0.28867513459481287))
+        #expect(relativelyClose(half.value(row: 0, column: 2), 0.28867513459481287))
         // With shrinkage 1: 2/(2^1.25 + 1) = 2/3.378414230005442.
         let shrunk = try neighbours(.init(similarity: .asymmetricCosine, alpha: 0.75, shrinkage: 1))
-        #expect(close(shrunk.value(row: 1, column: 3), 0.5919937177143545))
+        #expect(relativelyClose(shrunk.value(row: 1, column: 3), 0.5919937177143545))
     }
 
     @Test func dotProductAndSelf() throws {
@@ -85,17 +85,17 @@ import Testing
         let configuration = NeighbourhoodConfiguration(weighting: .bm25)
         let items = toy.transposed()
         let statistics = NeighbourSearch.WeightingStatistics(items)
-        #expect(close(statistics.featureIDF[0], 0.28768207245178085))  // ln(4/3)
+        #expect(relativelyClose(statistics.featureIDF[0], 0.28768207245178085))  // ln(4/3)
         #expect(statistics.featureIDF[2] == 0)
-        #expect(close(statistics.featureIDF[3], 0.6931471805599453))  // ln 2
+        #expect(relativelyClose(statistics.featureIDF[3], 0.6931471805599453))  // ln 2
         #expect(statistics.averageRowSum == 2.5)
         let w = NeighbourSearch.weighted(items, statistics: statistics, configuration: configuration)
         // (i0, u0): 1·2.2/(1.2·1.45 + 1)·ln(4/3) = 2.2/2.74·0.28768… = 0.23098…
-        #expect(close(w.value(row: 0, column: 0), 0.2309856056182182))
+        #expect(relativelyClose(w.value(row: 0, column: 0), 0.2309856056182182))
         // (i0, u3): 2·2.2/(1.2·1.45 + 2)·ln 2 = 4.4/3.74·0.69314… = 0.81546…
-        #expect(close(w.value(row: 0, column: 3), 0.8154672712469945))
+        #expect(relativelyClose(w.value(row: 0, column: 3), 0.8154672712469945))
         // (i1, u0): 2.2/(1.2·0.85 + 1)·ln(4/3) = 2.2/2.02·0.28768… = 0.31331…
-        #expect(close(w.value(row: 1, column: 0), 0.31331710861085044))
+        #expect(relativelyClose(w.value(row: 1, column: 0), 0.31331710861085044))
         // (i3, u2): idf 0.
         #expect(w.value(row: 3, column: 2) == 0)
     }
@@ -105,8 +105,8 @@ import Testing
         let items = toy.transposed()
         let statistics = NeighbourSearch.WeightingStatistics(items)
         let w = NeighbourSearch.weighted(items, statistics: statistics, configuration: .init(weighting: .tfidf))
-        #expect(close(w.value(row: 0, column: 3), 0.9802581434685472))  // √2·ln 2
-        #expect(close(w.value(row: 0, column: 0), 0.28768207245178085))  // √1·ln(4/3)
+        #expect(relativelyClose(w.value(row: 0, column: 3), 0.9802581434685472))  // √2·ln 2
+        #expect(relativelyClose(w.value(row: 0, column: 0), 0.28768207245178085))  // √1·ln(4/3)
         #expect(w.value(row: 1, column: 2) == 0)
     }
 

@@ -87,7 +87,7 @@ enum RecommendTestData {
 }
 
 /// Whether `a` and `b` agree to `tolerance` relative to the larger magnitude (absolute below 1).
-func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-14) -> Bool {
+func relativelyClose(_ a: Double, _ b: Double, _ tolerance: Double = 1e-14) -> Bool {
     if a == b { return true }
     return abs(a - b) <= tolerance * max(1, abs(a), abs(b))
 }

@@ -89,15 +89,15 @@ struct FixedScores: Recommender {
             recommendations: recommendations, relevant: relevant, itemCount: 10, ks: [3])[0]
         // Top 3: p0 [3, 1, 4] hits item 1 at rank 2; p1 [2, 5] hits item 5 at rank 2.
         #expect(m.evaluatedCustomers == 2)
-        #expect(close(m.precision, 1.0 / 3.0))  // (1/3 + 1/3)/2
-        #expect(close(m.recall, 2.0 / 3.0))  // (1/3 + 1/1)/2
-        #expect(close(m.cappedRecall, 2.0 / 3.0))  // (1/min(3,3) + 1/min(3,1))/2
-        #expect(close(m.pooledCappedRecall, 0.5))  // (1 + 1)/(3 + 1)
+        #expect(relativelyClose(m.precision, 1.0 / 3.0))  // (1/3 + 1/3)/2
+        #expect(relativelyClose(m.recall, 2.0 / 3.0))  // (1/3 + 1/1)/2
+        #expect(relativelyClose(m.cappedRecall, 2.0 / 3.0))  // (1/min(3,3) + 1/min(3,1))/2
+        #expect(relativelyClose(m.pooledCappedRecall, 0.5))  // (1 + 1)/(3 + 1)
         // DCG = 1/log2(3) = 0.6309297535714575 for both; ideal DCGs 1 + 1/log2(3) + 1/log2(4) =
         // 2.1309297535714575 (p0) and 1 (p1).
-        #expect(close(m.ndcg, (0.6309297535714575 / 2.1309297535714575 + 0.6309297535714575) / 2))
+        #expect(relativelyClose(m.ndcg, (0.6309297535714575 / 2.1309297535714575 + 0.6309297535714575) / 2))
         #expect(m.hitRate == 1)
-        #expect(close(m.meanAveragePrecision, 1.0 / 3.0))  // ((1/2)/3 + (1/2)/1)/2
+        #expect(relativelyClose(m.meanAveragePrecision, 1.0 / 3.0))  // ((1/2)/3 + (1/2)/1)/2
         #expect(m.catalogueCoverage == 0.6)  // {3, 1, 4, 2, 5, 6} of 10
     }
 
@@ -109,20 +109,21 @@ struct FixedScores: Recommender {
         #expect(m[0].catalogueCoverage == 0.3)
         // K = 4: p0 hits at ranks 2 and 4: precision 2/4, p1 1/4 → 3/8; recall (2/3 + 1)/2 = 5/6;
         // AP p0 = (1/2 + 2/4)/min(4,3) = 1/3, p1 = (1/2)/1 → MAP 5/12.
-        #expect(close(m[1].precision, 0.375))
-        #expect(close(m[1].recall, 5.0 / 6.0))
-        #expect(close(m[1].meanAveragePrecision, 5.0 / 12.0))
+        #expect(relativelyClose(m[1].precision, 0.375))
+        #expect(relativelyClose(m[1].recall, 5.0 / 6.0))
+        #expect(relativelyClose(m[1].meanAveragePrecision, 5.0 / 12.0))
         // NDCG p0 = (1/log2(3) + 1/log2(5))/2.1309297535714575 = (0.6309297535714575 + 0.43067655807339306)/2.1309…
         #expect(
-            close(m[1].ndcg, ((0.6309297535714575 + 0.43067655807339306) / 2.1309297535714575 + 0.6309297535714575) / 2)
+            relativelyClose(
+                m[1].ndcg, ((0.6309297535714575 + 0.43067655807339306) / 2.1309297535714575 + 0.6309297535714575) / 2)
         )
-        #expect(close(m[1].pooledCappedRecall, 0.75))  // (2 + 1)/(3 + 1)
+        #expect(relativelyClose(m[1].pooledCappedRecall, 0.75))  // (2 + 1)/(3 + 1)
     }
 
     @Test func ratingErrors() throws {
         // Errors −1, 0, −2: RMSE √(5/3) = 1.2909944487358056, MAE 3/3.
         #expect(
-            close(
+            relativelyClose(
                 try RatingPredictionErrors.rootMeanSquaredError(predicted: [1, 2, 3], actual: [2, 2, 5]),
                 1.2909944487358056))
         #expect(try RatingPredictionErrors.meanAbsoluteError(predicted: [1, 2, 3], actual: [2, 2, 5]) == 1)
