@@ -26,7 +26,9 @@ extension ALS {
             let target = RowSlots(base: out.baseAddress!)
             return ParallelWork.map(count: chunks) { chunk in
                 let rows = chunk * Self.rowsPerChunk..<min(matrix.rows, (chunk + 1) * Self.rowsPerChunk)
-                let system = RowSystem(matrix: matrix, fixed: fixed, gram: regularised, factors: f, alpha: alpha)
+                let system = RowSystem(
+                    matrix: matrix, fixed: fixed, gram: regularised, factors: f, alpha: alpha, rows: rows,
+                    lightRows: lightRowLimit)
                 switch solver {
                 case .conjugateGradient(let steps):
                     system.conjugateGradient(rows: rows, steps: steps, into: target.base)
@@ -97,9 +99,18 @@ private struct RowSlots: @unchecked Sendable {
     let base: UnsafeMutablePointer<Double>
 }
 
-/// The per-row systems of one half-step, with one worker's scratch vectors (allocated once per
-/// chunk of rows, never per row).
+/// The per-row systems of one half-step, with one worker's scratch (allocated once per chunk of
+/// rows, never per row).
 private final class RowSystem {
+    /// Interactions per rank-k update when a heavy row builds its matrix.
+    static let gatherRows = 1024
+    /// The most bytes of gathered factors a worker keeps for one row (8 MiB: 16384 interactions
+    /// at 64 factors). Rows up to that run CG on their gathered factors, which stay in cache
+    /// across the steps; heavier rows (the few most popular items) build their matrix instead, so
+    /// memory stays bounded whatever an item's popularity. Measured at 64 factors on the benchmark
+    /// shape, building the matrix costs about three times the gathered CG per interaction.
+    static let gatheredBytes = 8 << 20
+
     let matrix: SparseMatrix
     let fixed: [Double]
     /// `YᵀY + λI`, factors × factors.
@@ -107,81 +118,165 @@ private final class RowSystem {
     let f: Int
     let alpha: Double
     var residual: [Double]
-    var direction: [Double]
-    var product: [Double]
+    /// The fixed factors of one row's interactions, gathered contiguously (up to `lightRows × f`).
+    private let block: UnsafeMutablePointer<Double>
+    /// Per gathered interaction: a score, `c − 1` and `c · p`.
+    private let scores: UnsafeMutablePointer<Double>
+    private let weights: UnsafeMutablePointer<Double>
+    private let targets: UnsafeMutablePointer<Double>
+    /// The most interactions a light row may have.
+    private let lightRows: Int
+    /// A heavy row's whole matrix `YᵀC_uY + λI` (f × f).
+    private let dense: UnsafeMutablePointer<Double>
+    /// CG's residual, direction, `A · direction`, and a heavy row's right-hand side (f each).
+    private let r: UnsafeMutablePointer<Double>
+    private let p: UnsafeMutablePointer<Double>
+    private let ap: UnsafeMutablePointer<Double>
+    private let b: UnsafeMutablePointer<Double>
 
-    init(matrix: SparseMatrix, fixed: [Double], gram: [Double], factors: Int, alpha: Double) {
+    /// Scratch sized for the rows `rows` will solve (their largest row, capped).
+    init(
+        matrix: SparseMatrix, fixed: [Double], gram: [Double], factors: Int, alpha: Double, rows: Range<Int>,
+        lightRows: Int?
+    ) {
+        let lightRows = lightRows ?? max(Self.gatherRows, Self.gatheredBytes / (MemoryLayout<Double>.stride * factors))
+        self.lightRows = lightRows
+        var largest = 0
+        for u in rows { largest = max(largest, matrix.rowOffsets[u + 1] - matrix.rowOffsets[u]) }
+        let capacity = max(1, largest > lightRows ? max(lightRows, Self.gatherRows) : largest)
         self.matrix = matrix
         self.fixed = fixed
         self.gram = gram
         self.f = factors
         self.alpha = alpha
         residual = [Double](repeating: 0, count: factors)
-        direction = residual
-        product = residual
+        block = .allocate(capacity: capacity * factors)
+        scores = .allocate(capacity: capacity)
+        weights = .allocate(capacity: capacity)
+        targets = .allocate(capacity: capacity)
+        dense = .allocate(capacity: factors * factors)
+        r = .allocate(capacity: factors)
+        p = .allocate(capacity: factors)
+        ap = .allocate(capacity: factors)
+        b = .allocate(capacity: factors)
+    }
+
+    deinit {
+        for buffer in [block, scores, weights, targets, dense, r, p, ap, b] { buffer.deallocate() }
     }
 
     /// `steps` conjugate-gradient steps on each row, from the row's current factors in `out`.
     ///
     /// The same iteration as `implicit`'s `least_squares_cg` (residual from the current factors,
-    /// stop early once the squared residual is below 1e-20), with `A·p` formed as
-    /// `(YᵀY + λI)·p + Σ_i (c_ui − 1)(y_iᵀp) y_i` over the row's interactions only.
+    /// stop early once the squared residual is below 1e-20). A row with up to `lightRows`
+    /// interactions gathers their fixed factors `Y_u` once and forms `A·p` as
+    /// `(YᵀY + λI)·p + Y_uᵀ((C_u − I)(Y_u p))` with two matrix–vector products per step:
+    /// O(interactions · factors + factors²) per step, never the row's matrix. A heavier row
+    /// (a popular item) would stream its factors from memory at every step, so it builds its
+    /// matrix once with rank-k updates instead (O(interactions · factors²) at BLAS speed) and
+    /// runs the same CG iteration on it.
     func conjugateGradient(rows: Range<Int>, steps: Int, into out: UnsafeMutablePointer<Double>) {
         let f = self.f
-        let alpha = self.alpha
         fixed.withUnsafeBufferPointer { ys in
-            gram.withUnsafeBufferPointer { g in
+            gram.withUnsafeBufferPointer { gb in
                 matrix.columnIndices.withUnsafeBufferPointer { columns in
                     matrix.values.withUnsafeBufferPointer { values in
-                        residual.withUnsafeMutableBufferPointer { rb in
-                            direction.withUnsafeMutableBufferPointer { pb in
-                                product.withUnsafeMutableBufferPointer { apb in
-                                    let y = ys.baseAddress!
-                                    let r = rb.baseAddress!
-                                    let p = pb.baseAddress!
-                                    let ap = apb.baseAddress!
-                                    for u in rows {
-                                        let x = out + u * f
-                                        let entries = matrix.range(ofRow: u)
-                                        // r = b − A x
-                                        ALS.symmetricProduct(g.baseAddress!, x, into: r, f)
-                                        for k in 0..<f { r[k] = -r[k] }
-                                        for q in entries {
-                                            let s = values[q]
-                                            guard s > 0 else { continue }
-                                            let yi = y + Int(columns[q]) * f
-                                            let weight = alpha * s
-                                            ALS.axpy((1 + weight) - weight * ALS.dot(yi, x, f), yi, r, f)
-                                        }
-                                        p.update(from: r, count: f)
-                                        var rsOld = ALS.dot(r, r, f)
-                                        if rsOld < 1e-20 { continue }
-                                        for _ in 0..<steps {
-                                            ALS.symmetricProduct(g.baseAddress!, p, into: ap, f)
-                                            for q in entries {
-                                                let s = values[q]
-                                                guard s > 0, alpha != 0 else { continue }
-                                                let yi = y + Int(columns[q]) * f
-                                                ALS.axpy(alpha * s * ALS.dot(yi, p, f), yi, ap, f)
-                                            }
-                                            let curvature = ALS.dot(p, ap, f)
-                                            guard curvature > 0 else { break }
-                                            let step = rsOld / curvature
-                                            ALS.axpy(step, p, x, f)
-                                            ALS.axpy(-step, ap, r, f)
-                                            let rsNew = ALS.dot(r, r, f)
-                                            if rsNew < 1e-20 { break }
-                                            let beta = rsNew / rsOld
-                                            for k in 0..<f { p[k] = r[k] + beta * p[k] }
-                                            rsOld = rsNew
-                                        }
-                                    }
+                        let y = ys.baseAddress!
+                        let g = gb.baseAddress!
+                        for u in rows {
+                            let x = out + u * f
+                            let start = matrix.rowOffsets[u]
+                            let n = matrix.rowOffsets[u + 1] - start
+                            let light = n <= lightRows
+                            if light {
+                                gather(start: start, count: n, columns: columns.baseAddress!, values: values.baseAddress!, y: y)
+                                // r = Y_uᵀ(C_u p − (C_u − I) Y_u x) − (YᵀY + λI) x
+                                r.update(repeating: 0, count: f)
+                                if n > 0 {
+                                    DenseAlgebra.gemv(m: n, n: f, a: block, x: x, y: scores)
+                                    for q in 0..<n { scores[q] = targets[q] - weights[q] * scores[q] }
+                                    DenseAlgebra.gemv(m: n, n: f, a: block, transA: true, x: scores, y: r)
                                 }
+                                DenseAlgebra.gemv(m: f, n: f, alpha: -1, a: g, x: x, beta: 1, y: r)
+                            } else {
+                                buildHeavySystem(
+                                    start: start, count: n, columns: columns.baseAddress!, values: values.baseAddress!,
+                                    y: y, g: g)
+                                r.update(from: b, count: f)
+                                DenseAlgebra.gemv(m: f, n: f, alpha: -1, a: dense, x: x, beta: 1, y: r)
+                            }
+                            p.update(from: r, count: f)
+                            var rsOld = ALS.dot(r, r, f)
+                            if rsOld < 1e-20 { continue }
+                            for _ in 0..<steps {
+                                if light {
+                                    DenseAlgebra.gemv(m: f, n: f, a: g, x: p, y: ap)
+                                    if n > 0 {
+                                        DenseAlgebra.gemv(m: n, n: f, a: block, x: p, y: scores)
+                                        for q in 0..<n { scores[q] *= weights[q] }
+                                        DenseAlgebra.gemv(m: n, n: f, a: block, transA: true, x: scores, beta: 1, y: ap)
+                                    }
+                                } else {
+                                    DenseAlgebra.gemv(m: f, n: f, a: dense, x: p, y: ap)
+                                }
+                                let curvature = ALS.dot(p, ap, f)
+                                guard curvature > 0 else { break }
+                                let step = rsOld / curvature
+                                ALS.axpy(step, p, x, f)
+                                ALS.axpy(-step, ap, r, f)
+                                let rsNew = ALS.dot(r, r, f)
+                                if rsNew < 1e-20 { break }
+                                let beta = rsNew / rsOld
+                                for k in 0..<f { p[k] = r[k] + beta * p[k] }
+                                rsOld = rsNew
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Copies the fixed factors of interactions `start ..< start + count` into `block`, with their
+    /// `c − 1` into `weights` and `c · p` into `targets`.
+    @inline(__always)
+    private func gather(
+        start: Int, count: Int, columns: UnsafePointer<Int32>, values: UnsafePointer<Double>, y: UnsafePointer<Double>
+    ) {
+        for q in 0..<count {
+            let s = values[start + q]
+            let positive = s > 0
+            weights[q] = positive ? alpha * s : 0
+            targets[q] = positive ? 1 + alpha * s : 0
+            (block + q * f).update(from: y + Int(columns[start + q]) * f, count: f)
+        }
+    }
+
+    /// `dense = YᵀY + λI + Y_uᵀ(C_u − I)Y_u` and `b = Y_uᵀ C_u p(u)` for a heavy row, by rank-k
+    /// updates over blocks of `gatherRows` interactions (rows scaled by `√(c − 1)`).
+    private func buildHeavySystem(
+        start: Int, count: Int, columns: UnsafePointer<Int32>, values: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        g: UnsafePointer<Double>
+    ) {
+        dense.update(from: g, count: f * f)
+        b.update(repeating: 0, count: f)
+        var done = 0
+        while done < count {
+            let k = min(Self.gatherRows, count - done)
+            for q in 0..<k {
+                let s = values[start + done + q]
+                let yi = y + Int(columns[start + done + q]) * f
+                let row = block + q * f
+                guard s > 0 else {
+                    row.update(repeating: 0, count: f)
+                    continue
+                }
+                ALS.axpy(1 + alpha * s, yi, b, f)
+                let root = (alpha * s).squareRoot()
+                for j in 0..<f { row[j] = root * yi[j] }
+            }
+            DenseAlgebra.gram(rows: k, n: f, a: block, beta: 1, c: dense)
+            done += k
         }
     }
 

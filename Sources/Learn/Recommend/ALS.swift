@@ -13,6 +13,9 @@
 /// regularisation is the same plain `λ`, not scaled by the number of interactions).
 public struct ALS: Sendable {
     public var configuration: Configuration
+    /// Rows with more interactions than this build their matrix instead of running CG on gathered
+    /// factors (nil: as many as fit in `RowSystem.gatheredBytes`); tests lower it to reach that path.
+    var lightRowLimit: Int?
 
     public init(_ configuration: Configuration = Configuration()) {
         self.configuration = configuration

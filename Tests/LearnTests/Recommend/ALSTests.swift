@@ -99,6 +99,30 @@ private func reconstruction(_ model: ALS.Model) -> [Double] {
         #expect(maxDifference(exact.itemFactors, cg.itemFactors) < 1e-8)
     }
 
+    /// Rows over the gathered-CG limit (popular items) build their matrix and run the same CG
+    /// iteration on it: the same iterates up to rounding (1e-9 over three alternations).
+    @Test func heavyRowsBuildingTheirMatrixFollowTheSameIterates() throws {
+        let matrix = randomInteractions(users: 80, items: 10, density: 0.5, seed: 13)
+        var gathered = ALS(.init(factors: 4, regularization: 0.1, alpha: 2, iterations: 3))
+        var built = gathered
+        gathered.lightRowLimit = 1000
+        built.lightRowLimit = 3
+        let a = try gathered.fit(matrix, seed: 6)
+        let b = try built.fit(matrix, seed: 6)
+        #expect(maxDifference(a.userFactors, b.userFactors) < 1e-9)
+        #expect(maxDifference(a.itemFactors, b.itemFactors) < 1e-9)
+    }
+
+    @Test func gemvMultipliesPlainAndTransposed() {
+        let a: [Double] = [1, 2, 3, 4, 5, 6]  // 2 × 3
+        var y = [Double](repeating: 1, count: 2)
+        DenseAlgebra.gemv(m: 2, n: 3, alpha: 2, a: a, x: [1, 0, -1], beta: 1, y: &y)
+        #expect(y == [-3, -3])
+        var z = [Double](repeating: 0, count: 3)
+        DenseAlgebra.gemv(m: 2, n: 3, a: a, transA: true, x: [1, 1], y: &z)
+        #expect(z == [5, 7, 9])
+    }
+
     @Test func sameSeedGivesBitIdenticalFactorsAndAnotherSeedDoesNot() throws {
         // Enough users for several chunks of rows, so both workers take part.
         let matrix = randomInteractions(users: 700, items: 40, density: 0.1, seed: 2)
