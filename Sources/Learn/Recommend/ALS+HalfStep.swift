@@ -189,7 +189,9 @@ private final class RowSystem {
                             let n = matrix.rowOffsets[u + 1] - start
                             let light = n <= lightRows
                             if light {
-                                gather(start: start, count: n, columns: columns.baseAddress!, values: values.baseAddress!, y: y)
+                                gather(
+                                    start: start, count: n, columns: columns.baseAddress!, values: values.baseAddress!,
+                                    y: y)
                                 // r = Y_uᵀ(C_u p − (C_u − I) Y_u x) − (YᵀY + λI) x
                                 r.update(repeating: 0, count: f)
                                 if n > 0 {
@@ -352,9 +354,11 @@ extension ALS {
         let rb = UnsafeRawPointer(b)
         while k + 8 <= n {
             let o = k * MemoryLayout<Double>.stride
-            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
+            s0 +=
+                ra.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
                 * rb.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
-            s1 += ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Double>.self)
+            s1 +=
+                ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Double>.self)
                 * rb.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Double>.self)
             k += 8
         }

@@ -100,7 +100,8 @@ private struct ImplicitOutput: Decodable {
         let initialItems = (0..<35 * factors).map { _ in random.nextUnit() * 0.4 }
         let configuration = ALS.Configuration(
             factors: factors, regularization: 0.1, alpha: alpha, iterations: 4, solver: solver)
-        let ours = try ALS(configuration).fit(matrix, initialUserFactors: initialUsers, initialItemFactors: initialItems)
+        let ours = try ALS(configuration).fit(
+            matrix, initialUserFactors: initialUsers, initialItemFactors: initialItems)
 
         var steps = 3
         if case .conjugateGradient(let s) = solver { steps = s }
@@ -117,8 +118,11 @@ private struct ImplicitOutput: Decodable {
 
         let userDifference = zip(ours.userFactors, output.userFactors).map { abs($0 - $1) }.max()!
         let itemDifference = zip(ours.itemFactors, output.itemFactors).map { abs($0 - $1) }.max()!
-        print("ALS vs implicit (\(solver)): max |Δ user factor| \(userDifference), max |Δ item factor| \(itemDifference)")
-        print("ALS vs implicit (\(solver)): loss ours \(ours.trainingLoss) implicit \(output.loss) numpy \(output.exactLoss)")
+        print(
+            "ALS vs implicit (\(solver)): max |Δ user factor| \(userDifference), max |Δ item factor| \(itemDifference)")
+        print(
+            "ALS vs implicit (\(solver)): loss ours \(ours.trainingLoss) implicit \(output.loss) numpy \(output.exactLoss)"
+        )
         #expect(userDifference < 1e-6)
         #expect(itemDifference < 1e-6)
         #expect(ours.trainingLoss.count == output.loss.count)

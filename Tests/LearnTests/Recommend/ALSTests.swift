@@ -38,7 +38,9 @@ private func reconstruction(_ model: ALS.Model) -> [Double] {
     for u in 0..<model.userCount {
         for i in 0..<model.itemCount {
             var s = 0.0
-            for k in 0..<model.factors { s += model.userFactors[u * model.factors + k] * model.itemFactors[i * model.factors + k] }
+            for k in 0..<model.factors {
+                s += model.userFactors[u * model.factors + k] * model.itemFactors[i * model.factors + k]
+            }
             out.append(s)
         }
     }
@@ -172,8 +174,12 @@ private func reconstruction(_ model: ALS.Model) -> [Double] {
         for item in 0..<12 {
             let shares = model.contributions(history: history, item: item)
             #expect(abs(shares.reduce(0, +) - scores[item]) < 1e-10)
-            let best = shares.indices.filter { shares[$0] > 0 }.max { shares[$0] < shares[$1] || (shares[$0] == shares[$1] && $0 > $1) }
-            #expect(model.strongestContributor(user: 3, history: history, item: item) == best.map { history.items[history.items.startIndex + $0] })
+            let best = shares.indices.filter { shares[$0] > 0 }.max {
+                shares[$0] < shares[$1] || (shares[$0] == shares[$1] && $0 > $1)
+            }
+            #expect(
+                model.strongestContributor(user: 3, history: history, item: item)
+                    == best.map { history.items[history.items.startIndex + $0] })
         }
     }
 

@@ -40,7 +40,9 @@ struct ALSTimingTests {
     @Test func alsIterationAtBenchmarkScale() throws {
         var matrix: SparseMatrix!
         let build = seconds { matrix = benchmarkMatrix() }
-        print("timing: matrix \(matrix.rows) × \(matrix.columns), \(matrix.nonZeroCount) interactions, built in \(build) s")
+        print(
+            "timing: matrix \(matrix.rows) × \(matrix.columns), \(matrix.nonZeroCount) interactions, built in \(build) s"
+        )
         let byItem = matrix.transposed()
         let f = 64
         let als = ALS(.init(factors: f))

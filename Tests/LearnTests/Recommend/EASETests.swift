@@ -48,12 +48,15 @@ private struct NumpyInput: Encodable {
     /// X = [[1, 1], [1, 0], [0, 1]], λ = 1: G = [[3, 1], [1, 3]], P = [[3, −1], [−1, 3]] / 8,
     /// B_01 = −P_01 / P_11 = 1/3 = B_10. A history {item 0 (strength 2)} scores [0, 2/3].
     @Test func tinyClosedFormByHand() throws {
-        let x = SparseMatrix(rows: 3, columns: 2, rowIndices: [0, 0, 1, 2], columnIndices: [0, 1, 0, 1], values: [1, 1, 1, 1])
+        let x = SparseMatrix(
+            rows: 3, columns: 2, rowIndices: [0, 0, 1, 2], columnIndices: [0, 1, 0, 1], values: [1, 1, 1, 1])
         let model = try EASE(.init(lambda: 1)).fit(x)
         let expected = [0, 1.0 / 3, 1.0 / 3, 0]
         for (a, b) in zip(model.weights, expected) { #expect(abs(a - b) < 1e-10) }
         var scores = [Double](repeating: .nan, count: 2)
-        scores.withUnsafeMutableBufferPointer { model.scores(user: nil, history: History(items: [0], strengths: [2]), into: $0) }
+        scores.withUnsafeMutableBufferPointer {
+            model.scores(user: nil, history: History(items: [0], strengths: [2]), into: $0)
+        }
         #expect(abs(scores[0]) < 1e-10 && abs(scores[1] - 2.0 / 3) < 1e-10)
         #expect(model.strongestContributor(user: nil, history: History(items: [0], strengths: [2]), item: 1) == 0)
     }
@@ -89,7 +92,9 @@ private struct NumpyInput: Encodable {
         for u in 0..<40 {
             let r = x.range(ofRow: u)
             for p in r {
-                for q in r { dense[Int(x.columnIndices[p]) * 25 + Int(x.columnIndices[q])] += x.values[p] * x.values[q] }
+                for q in r {
+                    dense[Int(x.columnIndices[p]) * 25 + Int(x.columnIndices[q])] += x.values[p] * x.values[q]
+                }
             }
         }
         // Integer strengths: every sum is exact, so equality is exact whatever the order.
@@ -131,10 +136,13 @@ private struct NumpyInput: Encodable {
             let shares = zip(history.items, history.strengths).map { j, s in s * model.weights[Int(j) * 20 + item] }
             #expect(abs(shares.reduce(0, +) - scores[item]) < 1e-12)
             let best = shares.indices.filter { shares[$0] > 0 }.max { shares[$0] < shares[$1] }
-            #expect(model.strongestContributor(user: nil, history: history, item: item) == best.map { history.items[$0] })
+            #expect(
+                model.strongestContributor(user: nil, history: history, item: item) == best.map { history.items[$0] })
         }
         var empty = [Double](repeating: .nan, count: 20)
-        empty.withUnsafeMutableBufferPointer { model.scores(user: 0, history: History(items: [], strengths: []), into: $0) }
+        empty.withUnsafeMutableBufferPointer {
+            model.scores(user: 0, history: History(items: [], strengths: []), into: $0)
+        }
         #expect(empty.allSatisfy { $0 == 0 })
         let reloaded = EASE.Model(itemCount: 20, weights: model.weights, binary: false)
         var again = [Double](repeating: 0, count: 20)
