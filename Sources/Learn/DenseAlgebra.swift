@@ -41,6 +41,18 @@ public enum DenseAlgebra {
             Int32(n))
     }
 
+    /// `y = alpha · op(a) · x + beta · y` for `a` of `m × n`, row-major; `op(a)` is `aᵀ` when
+    /// `transA` (then `x` has `m` values and `y` has `n`).
+    public static func gemv(
+        m: Int, n: Int, alpha: Double = 1, a: UnsafePointer<Double>, transA: Bool = false, x: UnsafePointer<Double>,
+        beta: Double = 0, y: UnsafeMutablePointer<Double>
+    ) {
+        prepare()
+        cblas_dgemv(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(max(1, n)), x, 1,
+            beta, y, 1)
+    }
+
     /// `c = alpha · aᵀa + beta · c` for `a` of `rows × n`; fills both triangles of the `n × n` result.
     public static func gram(
         rows: Int, n: Int, alpha: Double = 1, a: UnsafePointer<Double>, beta: Double = 0,

@@ -1,0 +1,378 @@
+import Frame
+
+extension ALS {
+    /// Rows handed to a worker at a time: small enough to balance heavy and light rows over both
+    /// cores, large enough that taking a chunk costs nothing next to solving it.
+    static let rowsPerChunk = 256
+
+    /// One half-step: solves every row of `solved` (`matrix.rows × factors`, row-major) against the
+    /// fixed factors `fixed` (`matrix.columns × factors`), the rows of `matrix` holding strengths.
+    ///
+    /// Row u solves `(YᵀY + λI + Yᵀ(C_u − I)Y) x_u = Yᵀ C_u p(u)`. `YᵀY + λI` is computed once; a
+    /// row's solve reads only it, the fixed factors and its own interactions, so the rows are
+    /// solved in parallel chunks and the result is the same for any number of threads.
+    func solveRows(_ matrix: SparseMatrix, side: String, fixed: [Double], solved: inout [Double]) throws(Failure) {
+        let f = configuration.factors
+        precondition(fixed.count == matrix.columns * f && solved.count == matrix.rows * f)
+        guard matrix.rows > 0 else { return }
+        var gram = [Double](repeating: 0, count: f * f)
+        if matrix.columns > 0 { DenseAlgebra.gram(rows: matrix.columns, n: f, a: fixed, c: &gram) }
+        for k in 0..<f { gram[k * f + k] += configuration.regularization }
+        let regularised = gram
+        let alpha = configuration.alpha
+        let solver = configuration.solver
+        let chunks = (matrix.rows + Self.rowsPerChunk - 1) / Self.rowsPerChunk
+        let failures: [Failure?] = solved.withUnsafeMutableBufferPointer { out in
+            let target = RowSlots(base: out.baseAddress!)
+            return ParallelWork.map(count: chunks) { chunk in
+                let rows = chunk * Self.rowsPerChunk..<min(matrix.rows, (chunk + 1) * Self.rowsPerChunk)
+                let system = RowSystem(
+                    matrix: matrix, fixed: fixed, gram: regularised, factors: f, alpha: alpha, rows: rows,
+                    lightRows: lightRowLimit)
+                switch solver {
+                case .conjugateGradient(let steps):
+                    system.conjugateGradient(rows: rows, steps: steps, into: target.base)
+                    return nil
+                case .cholesky:
+                    guard let singular = system.cholesky(rows: rows, into: target.base) else { return nil }
+                    return .singularSystem(side: side, row: singular.row, order: singular.order)
+                }
+            }
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+    }
+
+    /// The training loss of `implicit`'s `calculate_loss`: `(Σ_{u,i} c_ui (p_ui − x_uᵀy_i)² +
+    /// λ (Σ‖x_u‖² + Σ‖y_i‖²)) / Σ_{u,i} c_ui`, over every cell of the matrix (absent cells have
+    /// c = 1, p = 0), so it is comparable across data sets of different sizes.
+    ///
+    /// The cells without interactions are summed as `x_uᵀ (YᵀY) x_u` minus the interacting cells'
+    /// share, so the cost is O(interactions · factors + users · factors²).
+    func trainingLoss(_ matrix: SparseMatrix, userFactors: [Double], itemFactors: [Double]) -> Double {
+        let f = configuration.factors
+        var gram = [Double](repeating: 0, count: f * f)
+        if matrix.columns > 0 { DenseAlgebra.gram(rows: matrix.columns, n: f, a: itemFactors, c: &gram) }
+        let itemGram = gram
+        let alpha = configuration.alpha
+        let chunks = (matrix.rows + Self.rowsPerChunk - 1) / Self.rowsPerChunk
+        // Per chunk: (error, ‖x‖², confidence beyond 1); chunks are fixed, so the sum order is too.
+        let partial: [SIMD4<Double>] = ParallelWork.map(count: chunks) { chunk in
+            let rows = chunk * Self.rowsPerChunk..<min(matrix.rows, (chunk + 1) * Self.rowsPerChunk)
+            var scratch = [Double](repeating: 0, count: f)
+            var sums = SIMD4<Double>()
+            userFactors.withUnsafeBufferPointer { xs in
+                itemFactors.withUnsafeBufferPointer { ys in
+                    itemGram.withUnsafeBufferPointer { g in
+                        scratch.withUnsafeMutableBufferPointer { gx in
+                            for u in rows {
+                                let x = xs.baseAddress! + u * f
+                                Self.symmetricProduct(g.baseAddress!, x, into: gx.baseAddress!, f)
+                                var error = Self.dot(x, gx.baseAddress!, f)
+                                for q in matrix.range(ofRow: u) {
+                                    let s = matrix.values[q]
+                                    guard s > 0 else { continue }
+                                    let c = 1 + alpha * s
+                                    let score = Self.dot(x, ys.baseAddress! + Int(matrix.columnIndices[q]) * f, f)
+                                    error += c * (1 - score) * (1 - score) - score * score
+                                    sums[2] += alpha * s
+                                }
+                                sums[0] += error
+                                sums[1] += Self.dot(x, x, f)
+                            }
+                        }
+                    }
+                }
+            }
+            return sums
+        }
+        var total = SIMD4<Double>()
+        for p in partial { total += p }
+        var itemNorm = 0.0
+        for k in 0..<itemGram.count where k % (f + 1) == 0 { itemNorm += itemGram[k] }
+        let cells = Double(matrix.rows) * Double(matrix.columns) + total[2]
+        return (total[0] + configuration.regularization * (total[1] + itemNorm)) / cells
+    }
+}
+
+/// A mutable buffer that workers write at disjoint rows.
+private struct RowSlots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
+}
+
+/// The per-row systems of one half-step, with one worker's scratch (allocated once per chunk of
+/// rows, never per row).
+private final class RowSystem {
+    /// Interactions per rank-k update when a heavy row builds its matrix.
+    static let gatherRows = 1024
+    /// The most bytes of gathered factors a worker keeps for one row (8 MiB: 16384 interactions
+    /// at 64 factors). Rows up to that run CG on their gathered factors, which stay in cache
+    /// across the steps; heavier rows (the few most popular items) build their matrix instead, so
+    /// memory stays bounded whatever an item's popularity. Measured at 64 factors on the benchmark
+    /// shape, building the matrix costs about three times the gathered CG per interaction.
+    static let gatheredBytes = 8 << 20
+
+    let matrix: SparseMatrix
+    let fixed: [Double]
+    /// `YᵀY + λI`, factors × factors.
+    let gram: [Double]
+    let f: Int
+    let alpha: Double
+    var residual: [Double]
+    /// The fixed factors of one row's interactions, gathered contiguously (up to `lightRows × f`).
+    private let block: UnsafeMutablePointer<Double>
+    /// Per gathered interaction: a score, `c − 1` and `c · p`.
+    private let scores: UnsafeMutablePointer<Double>
+    private let weights: UnsafeMutablePointer<Double>
+    private let targets: UnsafeMutablePointer<Double>
+    /// The most interactions a light row may have.
+    private let lightRows: Int
+    /// A heavy row's whole matrix `YᵀC_uY + λI` (f × f).
+    private let dense: UnsafeMutablePointer<Double>
+    /// CG's residual, direction, `A · direction`, and a heavy row's right-hand side (f each).
+    private let r: UnsafeMutablePointer<Double>
+    private let p: UnsafeMutablePointer<Double>
+    private let ap: UnsafeMutablePointer<Double>
+    private let b: UnsafeMutablePointer<Double>
+
+    /// Scratch sized for the rows `rows` will solve (their largest row, capped).
+    init(
+        matrix: SparseMatrix, fixed: [Double], gram: [Double], factors: Int, alpha: Double, rows: Range<Int>,
+        lightRows: Int?
+    ) {
+        let lightRows = lightRows ?? max(Self.gatherRows, Self.gatheredBytes / (MemoryLayout<Double>.stride * factors))
+        self.lightRows = lightRows
+        var largest = 0
+        for u in rows { largest = max(largest, matrix.rowOffsets[u + 1] - matrix.rowOffsets[u]) }
+        let capacity = max(1, largest > lightRows ? max(lightRows, Self.gatherRows) : largest)
+        self.matrix = matrix
+        self.fixed = fixed
+        self.gram = gram
+        self.f = factors
+        self.alpha = alpha
+        residual = [Double](repeating: 0, count: factors)
+        block = .allocate(capacity: capacity * factors)
+        scores = .allocate(capacity: capacity)
+        weights = .allocate(capacity: capacity)
+        targets = .allocate(capacity: capacity)
+        dense = .allocate(capacity: factors * factors)
+        r = .allocate(capacity: factors)
+        p = .allocate(capacity: factors)
+        ap = .allocate(capacity: factors)
+        b = .allocate(capacity: factors)
+    }
+
+    deinit {
+        for buffer in [block, scores, weights, targets, dense, r, p, ap, b] { buffer.deallocate() }
+    }
+
+    /// `steps` conjugate-gradient steps on each row, from the row's current factors in `out`.
+    ///
+    /// The same iteration as `implicit`'s `least_squares_cg` (residual from the current factors,
+    /// stop early once the squared residual is below 1e-20). A row with up to `lightRows`
+    /// interactions gathers their fixed factors `Y_u` once and forms `A·p` as
+    /// `(YᵀY + λI)·p + Y_uᵀ((C_u − I)(Y_u p))` with two matrix–vector products per step:
+    /// O(interactions · factors + factors²) per step, never the row's matrix. A heavier row
+    /// (a popular item) would stream its factors from memory at every step, so it builds its
+    /// matrix once with rank-k updates instead (O(interactions · factors²) at BLAS speed) and
+    /// runs the same CG iteration on it.
+    func conjugateGradient(rows: Range<Int>, steps: Int, into out: UnsafeMutablePointer<Double>) {
+        let f = self.f
+        fixed.withUnsafeBufferPointer { ys in
+            gram.withUnsafeBufferPointer { gb in
+                matrix.columnIndices.withUnsafeBufferPointer { columns in
+                    matrix.values.withUnsafeBufferPointer { values in
+                        let y = ys.baseAddress!
+                        let g = gb.baseAddress!
+                        for u in rows {
+                            let x = out + u * f
+                            let start = matrix.rowOffsets[u]
+                            let n = matrix.rowOffsets[u + 1] - start
+                            let light = n <= lightRows
+                            if light {
+                                gather(
+                                    start: start, count: n, columns: columns.baseAddress!, values: values.baseAddress!,
+                                    y: y)
+                                // r = Y_uᵀ(C_u p − (C_u − I) Y_u x) − (YᵀY + λI) x
+                                r.update(repeating: 0, count: f)
+                                if n > 0 {
+                                    DenseAlgebra.gemv(m: n, n: f, a: block, x: x, y: scores)
+                                    for q in 0..<n { scores[q] = targets[q] - weights[q] * scores[q] }
+                                    DenseAlgebra.gemv(m: n, n: f, a: block, transA: true, x: scores, y: r)
+                                }
+                                DenseAlgebra.gemv(m: f, n: f, alpha: -1, a: g, x: x, beta: 1, y: r)
+                            } else {
+                                buildHeavySystem(
+                                    start: start, count: n, columns: columns.baseAddress!, values: values.baseAddress!,
+                                    y: y, g: g)
+                                r.update(from: b, count: f)
+                                DenseAlgebra.gemv(m: f, n: f, alpha: -1, a: dense, x: x, beta: 1, y: r)
+                            }
+                            p.update(from: r, count: f)
+                            var rsOld = ALS.dot(r, r, f)
+                            if rsOld < 1e-20 { continue }
+                            for _ in 0..<steps {
+                                if light {
+                                    DenseAlgebra.gemv(m: f, n: f, a: g, x: p, y: ap)
+                                    if n > 0 {
+                                        DenseAlgebra.gemv(m: n, n: f, a: block, x: p, y: scores)
+                                        for q in 0..<n { scores[q] *= weights[q] }
+                                        DenseAlgebra.gemv(m: n, n: f, a: block, transA: true, x: scores, beta: 1, y: ap)
+                                    }
+                                } else {
+                                    DenseAlgebra.gemv(m: f, n: f, a: dense, x: p, y: ap)
+                                }
+                                let curvature = ALS.dot(p, ap, f)
+                                guard curvature > 0 else { break }
+                                let step = rsOld / curvature
+                                ALS.axpy(step, p, x, f)
+                                ALS.axpy(-step, ap, r, f)
+                                let rsNew = ALS.dot(r, r, f)
+                                if rsNew < 1e-20 { break }
+                                let beta = rsNew / rsOld
+                                for k in 0..<f { p[k] = r[k] + beta * p[k] }
+                                rsOld = rsNew
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies the fixed factors of interactions `start ..< start + count` into `block`, with their
+    /// `c − 1` into `weights` and `c · p` into `targets`.
+    @inline(__always)
+    private func gather(
+        start: Int, count: Int, columns: UnsafePointer<Int32>, values: UnsafePointer<Double>, y: UnsafePointer<Double>
+    ) {
+        for q in 0..<count {
+            let s = values[start + q]
+            let positive = s > 0
+            weights[q] = positive ? alpha * s : 0
+            targets[q] = positive ? 1 + alpha * s : 0
+            (block + q * f).update(from: y + Int(columns[start + q]) * f, count: f)
+        }
+    }
+
+    /// `dense = YᵀY + λI + Y_uᵀ(C_u − I)Y_u` and `b = Y_uᵀ C_u p(u)` for a heavy row, by rank-k
+    /// updates over blocks of `gatherRows` interactions (rows scaled by `√(c − 1)`).
+    private func buildHeavySystem(
+        start: Int, count: Int, columns: UnsafePointer<Int32>, values: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        g: UnsafePointer<Double>
+    ) {
+        dense.update(from: g, count: f * f)
+        b.update(repeating: 0, count: f)
+        var done = 0
+        while done < count {
+            let k = min(Self.gatherRows, count - done)
+            for q in 0..<k {
+                let s = values[start + done + q]
+                let yi = y + Int(columns[start + done + q]) * f
+                let row = block + q * f
+                guard s > 0 else {
+                    row.update(repeating: 0, count: f)
+                    continue
+                }
+                ALS.axpy(1 + alpha * s, yi, b, f)
+                let root = (alpha * s).squareRoot()
+                for j in 0..<f { row[j] = root * yi[j] }
+            }
+            DenseAlgebra.gram(rows: k, n: f, a: block, beta: 1, c: dense)
+            done += k
+        }
+    }
+
+    /// The exact solution of each row's system by Cholesky, written over the row's factors in
+    /// `out`; returns the first row whose system is not positive definite, if any.
+    func cholesky(rows: Range<Int>, into out: UnsafeMutablePointer<Double>) -> (row: Int, order: Int)? {
+        var a = [Double](repeating: 0, count: f * f)
+        for u in rows {
+            let entries = matrix.range(ofRow: u)
+            ALS.buildSystem(
+                gram: gram, fixed: fixed, factors: f, alpha: alpha, items: matrix.columnIndices[entries],
+                strengths: matrix.values[entries], matrix: &a, rightHandSide: &residual)
+            do throws(DenseAlgebra.Failure) {
+                try DenseAlgebra.solvePositiveDefinite(n: f, a: &a, b: &residual)
+            } catch {
+                if case .notPositiveDefinite(let order) = error { return (u, order) }
+                preconditionFailure("\(error)")
+            }
+            residual.withUnsafeBufferPointer { (out + u * f).update(from: $0.baseAddress!, count: f) }
+        }
+        return nil
+    }
+}
+
+extension ALS {
+    /// Fills `matrix` with `YᵀC_uY + λI` (upper triangle; `gram` is `YᵀY + λI`) and
+    /// `rightHandSide` with `YᵀC_u p(u)` for one history.
+    static func buildSystem(
+        gram: [Double], fixed: [Double], factors f: Int, alpha: Double, items: ArraySlice<Int32>,
+        strengths: ArraySlice<Double>, matrix: inout [Double], rightHandSide: inout [Double]
+    ) {
+        matrix.withUnsafeMutableBufferPointer { ab in
+            rightHandSide.withUnsafeMutableBufferPointer { bb in
+                fixed.withUnsafeBufferPointer { ys in
+                    let a = ab.baseAddress!
+                    let b = bb.baseAddress!
+                    gram.withUnsafeBufferPointer { a.update(from: $0.baseAddress!, count: f * f) }
+                    b.update(repeating: 0, count: f)
+                    for (item, s) in zip(items, strengths) where s > 0 {
+                        let yi = ys.baseAddress! + Int(item) * f
+                        let weight = alpha * s
+                        if weight != 0 {
+                            for row in 0..<f {
+                                let w = weight * yi[row]
+                                if w == 0 { continue }
+                                let arow = a + row * f
+                                for k in row..<f { arow[k] += w * yi[k] }
+                            }
+                        }
+                        axpy(1 + weight, yi, b, f)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `out = g · v` for symmetric `g` (`n × n`), summed as `Σ_j v_j · g[j, :]` so it vectorises.
+    @inline(__always)
+    static func symmetricProduct(
+        _ g: UnsafePointer<Double>, _ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        out.update(repeating: 0, count: n)
+        for j in 0..<n { axpy(v[j], g + j * n, out, n) }
+    }
+
+    /// `Σ a[k]·b[k]` with eight running sums (two SIMD4 lanes) in a fixed order.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+        var s0 = SIMD4<Double>()
+        var s1 = SIMD4<Double>()
+        var k = 0
+        let ra = UnsafeRawPointer(a)
+        let rb = UnsafeRawPointer(b)
+        while k + 8 <= n {
+            let o = k * MemoryLayout<Double>.stride
+            s0 +=
+                ra.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
+                * rb.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
+            s1 +=
+                ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Double>.self)
+                * rb.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Double>.self)
+            k += 8
+        }
+        var total = (s0 + s1).sum()
+        while k < n {
+            total += a[k] * b[k]
+            k += 1
+        }
+        return total
+    }
+
+    /// `y += a · x` over `n` values.
+    @inline(__always)
+    static func axpy(_ a: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+        for k in 0..<n { y[k] += a * x[k] }
+    }
+}
