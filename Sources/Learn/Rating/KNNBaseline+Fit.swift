@@ -96,7 +96,9 @@ extension KNNBaseline {
                                             sqJ[xj] = 0
                                         }
                                         if let cap = maximumStored, rowEntries.count > cap {
-                                            rowEntries.sort { $0.value != $1.value ? $0.value > $1.value : $0.column < $1.column }
+                                            rowEntries.sort {
+                                                $0.value != $1.value ? $0.value > $1.value : $0.column < $1.column
+                                            }
                                             rowEntries.removeLast(rowEntries.count - cap)
                                             rowEntries.sort { $0.column < $1.column }
                                         }

@@ -57,7 +57,8 @@ extension KNNBaseline.Model {
             } else if b < a {
                 q += 1
             } else {
-                scratch.append(Neighbour(similarity: similarities.values[q], index: a, rating: neighbourRatings.values[p]))
+                scratch.append(
+                    Neighbour(similarity: similarities.values[q], index: a, rating: neighbourRatings.values[p]))
                 p += 1
                 q += 1
             }

@@ -98,7 +98,8 @@ public enum RatingSVDPlusPlus {
             if let u, let i {
                 var dot = 0.0
                 for f in 0..<factors {
-                    dot += itemFactors[i * factors + f]
+                    dot +=
+                        itemFactors[i * factors + f]
                         * (userFactors[u * factors + f] + userImplicitFeedback[u * factors + f])
                 }
                 est += dot

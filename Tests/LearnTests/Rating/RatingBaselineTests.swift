@@ -11,8 +11,10 @@ import Testing
     @Test func oneEpochOfALSByHand() throws {
         // Items first from zero user biases: b_0 = (1 + 0)/(1 + 2) = 1/3, b_1 = −1/(1 + 1) = −1/2.
         // Then users: b_u0 = ((5−4−1/3) + (3−4+1/2))/(1 + 2) = 1/18, b_u1 = (4−4−1/3)/(1 + 1) = −1/6.
-        let model = try RatingBaseline.Configuration(baseline: .als(epochs: 1, userRegularization: 1, itemRegularization: 1))
-            .fit(Self.tiny())
+        let model = try RatingBaseline.Configuration(
+            baseline: .als(epochs: 1, userRegularization: 1, itemRegularization: 1)
+        )
+        .fit(Self.tiny())
         #expect(model.globalMean == 4)
         let expectedItems = [1.0 / 3, -0.5]
         let expectedUsers = [1.0 / 18, -1.0 / 6]

@@ -26,7 +26,8 @@ import Testing
     @Test func singleModelByHand() throws {
         // y = 2x + 1 on x = 1, 2, 3 with λ = 0.5: centred x = −1, 0, 1, Σx² = 2, Σxy = 4, penalty
         // λn = 1.5 → w = 4/3.5, intercept = 5 − 2w.
-        let model = try RatingBlend.Configuration(ridge: 0.5).fit(predictions: [1, 2, 3], models: 1, targets: [3, 5, 7])
+        let model = try RatingBlend.Configuration(ridge: 0.5).fit(
+            predictions: [1, 2, 3], models: 1, targets: [3, 5, 7])
         #expect(abs(model.weights[0] - 4 / 3.5) < 1e-14)
         #expect(abs(model.intercept - (5 - 2 * 4 / 3.5)) < 1e-14)
         #expect(model.ratingScale == RatingScale(lower: 3, upper: 7))

@@ -3,7 +3,8 @@ import Testing
 @testable import Learn
 
 @Suite struct RatingValidationTests {
-    static let ratings = try! RatingSet(users: 2, items: 2, userIndices: [0, 1], itemIndices: [1, 0], ratings: [4, 2])
+    static let ratings = try! RatingSet(
+        users: 2, items: 2, userIndices: [0, 1], itemIndices: [1, 0], ratings: [4, 2])
 
     @Test(arguments: [
         (RatingSVD.Configuration(factors: 0), "n_factors must be ≥ 1, got 0"),
@@ -29,7 +30,10 @@ import Testing
             (KNNBaseline.Configuration(neighbours: 0), "k must be ≥ 1, got 0"),
             (KNNBaseline.Configuration(shrinkage: -1), "shrinkage must be finite and ≥ 0, got -1.0"),
             (KNNBaseline.Configuration(baseline: .sgd(learningRate: 0)), "baseline learning_rate must be > 0, got 0.0"),
-            (KNNBaseline.Configuration(baseline: .als(userRegularization: .nan)), "baseline reg_u must be finite and ≥ 0, got nan"),
+            (
+                KNNBaseline.Configuration(baseline: .als(userRegularization: .nan)),
+                "baseline reg_u must be finite and ≥ 0, got nan"
+            ),
         ]
         for (configuration, message) in cases {
             do {
@@ -52,11 +56,13 @@ import Testing
             try RatingSet(users: 2, items: 2, userIndices: [0, 1], itemIndices: [0, 1], ratings: [1])
         }
         #expect(throws: RatingModelError.noRatings) {
-            try RatingBaseline.Configuration().fit(try RatingSet(users: 1, items: 1, userIndices: [], itemIndices: [], ratings: []))
+            try RatingBaseline.Configuration().fit(
+                try RatingSet(users: 1, items: 1, userIndices: [], itemIndices: [], ratings: []))
         }
         #expect(throws: RatingModelError.shapeMismatch(array: "userFactors", expected: "2 × 3 = 6 entries", got: "5")) {
             try RatingSVD.Model(
-                globalMean: 3, userBiases: [0, 0], itemBiases: [0], userFactors: [0, 0, 0, 0, 0], itemFactors: [0, 0, 0],
+                globalMean: 3, userBiases: [0, 0], itemBiases: [0], userFactors: [0, 0, 0, 0, 0],
+                itemFactors: [0, 0, 0],
                 factors: 3, ratingScale: RatingScale(lower: 1, upper: 5))
         }
     }

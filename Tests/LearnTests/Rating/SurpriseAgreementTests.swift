@@ -105,7 +105,8 @@ struct SurpriseAgreementTests {
             let predictions = zip(queryUsers, queryItems).map { predict(Int($0), Int($1)) }
             ours[name] = predictions
             ours[name + "_rmse"] = [
-                try RatingAccuracy.rmse(predicted: Array(predictions.prefix(data.testRatings.count)), actual: data.testRatings)
+                try RatingAccuracy.rmse(
+                    predicted: Array(predictions.prefix(data.testRatings.count)), actual: data.testRatings)
             ]
         }
         let als = try RatingBaseline.Configuration(baseline: .als(), ratingScale: scale).fit(ratings)
