@@ -100,7 +100,8 @@ public enum ClassificationMetrics {
     }
 
     /// The threshold among the distinct scores that maximises F1 (the highest such threshold on a tie).
-    public static func bestF1Threshold(scores: [Double], labels: [Bool]) throws(EstimatorParameterError) -> AtThreshold {
+    public static func bestF1Threshold(scores: [Double], labels: [Bool]) throws(EstimatorParameterError) -> AtThreshold
+    {
         let curve = try Curve(scores: scores, labels: labels, metric: "bestF1Threshold")
         var best: AtThreshold?
         for i in 0..<curve.tps.count {
@@ -180,8 +181,11 @@ public enum ClassificationMetrics {
         guard scores.allSatisfy({ !$0.isNaN }) else { throw error(metric, "scores", "numbers", "NaN") }
     }
 
-    static func error(_ metric: String, _ parameter: String, _ expected: String, _ got: String) -> EstimatorParameterError {
-        EstimatorParameterError(estimator: "ClassificationMetrics.\(metric)", parameter: parameter, expected: expected, got: got)
+    static func error(_ metric: String, _ parameter: String, _ expected: String, _ got: String)
+        -> EstimatorParameterError
+    {
+        EstimatorParameterError(
+            estimator: "ClassificationMetrics.\(metric)", parameter: parameter, expected: expected, got: got)
     }
 
     /// Cumulative true and false positives at each distinct score, in decreasing score order

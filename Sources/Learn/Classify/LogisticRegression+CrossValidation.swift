@@ -52,7 +52,8 @@ extension LogisticRegression {
         losses = losses.map { $0 / Double(folds) }
         aucs = aucs.map { $0 / Double(folds) }
         var best = 0
-        for i in cValues.indices where losses[i] < losses[best] || (losses[i] == losses[best] && cValues[i] < cValues[best]) {
+        for i in cValues.indices
+        where losses[i] < losses[best] || (losses[i] == losses[best] && cValues[i] < cValues[best]) {
             best = i
         }
         var settings = configuration

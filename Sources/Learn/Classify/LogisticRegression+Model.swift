@@ -22,7 +22,9 @@ extension LogisticRegression {
 
         /// The log-odds `x·coefficients + intercept` of each row.
         public func decision(_ data: FeatureMatrix) -> [Double] {
-            precondition(data.columns == coefficients.count, "data has \(data.columns) features, the model \(coefficients.count)")
+            precondition(
+                data.columns == coefficients.count, "data has \(data.columns) features, the model \(coefficients.count)"
+            )
             var out = [Double](repeating: intercept, count: data.rows)
             guard data.rows > 0, data.columns > 0 else { return out }
             data.values.withUnsafeBufferPointer { x in

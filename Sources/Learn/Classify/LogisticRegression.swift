@@ -69,7 +69,8 @@ public struct LogisticRegression: Sendable {
             throw Configuration.error("labels", "one per row (\(data.rows))", "\(labels.count)")
         }
         guard featureNames.isEmpty || featureNames.count == data.columns else {
-            throw Configuration.error("featureNames", "one per column (\(data.columns)) or none", "\(featureNames.count)")
+            throw Configuration.error(
+                "featureNames", "one per column (\(data.columns)) or none", "\(featureNames.count)")
         }
         let positives = labels.reduce(0) { $0 + ($1 ? 1 : 0) }
         guard positives > 0, positives < labels.count else {

@@ -14,7 +14,8 @@ public struct StratifiedKFold: Sendable, Equatable {
     /// The fold (0 ..< folds) of each row.
     public func assign(labels: [Int32], seed: UInt64) throws(EstimatorParameterError) -> [Int32] {
         guard folds >= 2 else {
-            throw EstimatorParameterError(estimator: "StratifiedKFold", parameter: "folds", expected: "≥ 2", got: "\(folds)")
+            throw EstimatorParameterError(
+                estimator: "StratifiedKFold", parameter: "folds", expected: "≥ 2", got: "\(folds)")
         }
         guard labels.count >= folds else {
             throw EstimatorParameterError(

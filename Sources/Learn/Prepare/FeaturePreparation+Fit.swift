@@ -73,13 +73,16 @@ extension FeaturePreparation {
                     fillLevels[i] = missingLevel
                     if missingCount > 0 { counts[missingLevel, default: 0] += missingCount }
                 case .mode:
-                    guard let mode = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else {
+                    guard
+                        let mode = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })
+                    else {
                         throw Configuration.error(spec.name, "at least one non-missing value", "none")
                     }
                     fillLevels[i] = mode.key
                     counts[mode.key]! += missingCount
                 }
-                let ranked = counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map(\.key)
+                let ranked = counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map(
+                    \.key)
                 levels[i] = Array(ranked.prefix(options.maxLevels))
                 otherLevels[i] = ranked.dropFirst(options.maxLevels).sorted()
                 hasOther[i] = !otherLevels[i].isEmpty

@@ -41,9 +41,11 @@ extension FeaturePreparation {
         ) {
             let n = inputNames.count
             precondition(
-                [isCategorical.count, medians.count, missingIndicators.count, logApplied.count, means.count,
-                 scales.count, binEdges.count, fillLevels.count, levels.count, hasOther.count, otherLevels.count]
-                    .allSatisfy { $0 == n }, "one entry per input column in every array")
+                [
+                    isCategorical.count, medians.count, missingIndicators.count, logApplied.count, means.count,
+                    scales.count, binEdges.count, fillLevels.count, levels.count, hasOther.count, otherLevels.count,
+                ]
+                .allSatisfy { $0 == n }, "one entry per input column in every array")
             self.inputNames = inputNames
             self.isCategorical = isCategorical
             self.medians = medians

@@ -37,7 +37,9 @@ public enum FeaturePreparation {
         /// values; tied quantiles merge bins, so fewer columns may appear.
         public var bins: Int?
 
-        public init(missingIndicator: Bool = false, log: LogTransform = .none, standardise: Bool = true, bins: Int? = nil) {
+        public init(
+            missingIndicator: Bool = false, log: LogTransform = .none, standardise: Bool = true, bins: Int? = nil
+        ) {
             self.missingIndicator = missingIndicator
             self.log = log
             self.standardise = standardise

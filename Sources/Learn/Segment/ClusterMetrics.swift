@@ -147,9 +147,12 @@ public enum ClusterMetrics {
 
     /// The adjusted Rand index of two labellings of the same rows (`adjusted_rand_score`):
     /// 1 for identical partitions (up to renaming), about 0 for independent ones.
-    public static func adjustedRandIndex(_ truth: [Int32], _ predicted: [Int32]) throws(EstimatorParameterError) -> Double {
+    public static func adjustedRandIndex(_ truth: [Int32], _ predicted: [Int32]) throws(EstimatorParameterError)
+        -> Double
+    {
         guard truth.count == predicted.count else {
-            throw error("adjustedRandIndex", "predicted", "\(truth.count) labels, as many as truth", "\(predicted.count)")
+            throw error(
+                "adjustedRandIndex", "predicted", "\(truth.count) labels, as many as truth", "\(predicted.count)")
         }
         let n = truth.count
         let (a, ka) = try denseLabels(truth, rows: n, metric: "adjustedRandIndex")
@@ -199,8 +202,11 @@ public enum ClusterMetrics {
         return (labels.map { index[$0]! }, distinct.count)
     }
 
-    static func error(_ metric: String, _ parameter: String, _ expected: String, _ got: String) -> EstimatorParameterError {
-        EstimatorParameterError(estimator: "ClusterMetrics.\(metric)", parameter: parameter, expected: expected, got: got)
+    static func error(_ metric: String, _ parameter: String, _ expected: String, _ got: String)
+        -> EstimatorParameterError
+    {
+        EstimatorParameterError(
+            estimator: "ClusterMetrics.\(metric)", parameter: parameter, expected: expected, got: got)
     }
 }
 

@@ -104,7 +104,8 @@ public struct DBSCAN: Sendable {
                     if labels[i] != -1 { continue }
                     labels[i] = clusterCount
                     guard isCore[i] else { continue }
-                    tree.forEachNeighbour(of: x.baseAddress! + i * d, radiusSquared: radiusSquared, stack: &stack) { j in
+                    tree.forEachNeighbour(of: x.baseAddress! + i * d, radiusSquared: radiusSquared, stack: &stack) {
+                        j in
                         if labels[j] == -1 { pending.append(j) }
                     }
                 }
@@ -120,7 +121,8 @@ public struct DBSCAN: Sendable {
             silhouette = try ClusterMetrics.silhouette(
                 subset, labels: subsetLabels, sampleSize: configuration.silhouetteSampleSize, seed: seed)
         }
-        return Model(labels: labels, isCore: isCore, clusterCount: Int(clusterCount), noiseShare: noiseShare,
-                     silhouette: silhouette)
+        return Model(
+            labels: labels, isCore: isCore, clusterCount: Int(clusterCount), noiseShare: noiseShare,
+            silhouette: silhouette)
     }
 }

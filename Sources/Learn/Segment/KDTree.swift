@@ -50,7 +50,9 @@ struct KDTree: Sendable {
             for f in 0..<d where hi[f] - lo[f] > hi[widest] - lo[widest] { widest = f }
             if e - s > leafSize && d > 0 && hi[widest] > lo[widest] {
                 let f = widest
-                order[s..<e].sort { x[Int($0) * d + f] < x[Int($1) * d + f] || (x[Int($0) * d + f] == x[Int($1) * d + f] && $0 < $1) }
+                order[s..<e].sort {
+                    x[Int($0) * d + f] < x[Int($1) * d + f] || (x[Int($0) * d + f] == x[Int($1) * d + f] && $0 < $1)
+                }
                 let mid = (s + e) / 2
                 lefts[node] = Int32(starts.count)
                 starts.append(Int32(s))

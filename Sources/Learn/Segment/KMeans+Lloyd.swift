@@ -57,8 +57,9 @@ extension KMeans {
                     var counts = [Int](repeating: 0, count: k)
                     sums.withUnsafeMutableBufferPointer { s in
                         counts.withUnsafeMutableBufferPointer { c in
-                            kernel.assign(rows.base, range: range, labels: slots.base, sums: s.baseAddress!,
-                                          counts: c.baseAddress!)
+                            kernel.assign(
+                                rows.base, range: range, labels: slots.base, sums: s.baseAddress!,
+                                counts: c.baseAddress!)
                         }
                     }
                     return (sums, counts)
@@ -100,7 +101,9 @@ extension KMeans {
         let distances = data.values.withUnsafeBufferPointer { x in
             (0..<data.rows).map { kernel.squaredDistance(x.baseAddress!, row: $0, centre: Int(labels[$0])) }
         }
-        let farthest = (0..<data.rows).sorted { distances[$0] > distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
+        let farthest = (0..<data.rows).sorted {
+            distances[$0] > distances[$1] || (distances[$0] == distances[$1] && $0 < $1)
+        }
         for (slot, cluster) in empty.enumerated() where slot < farthest.count {
             let row = farthest[slot]
             let old = Int(labels[row])

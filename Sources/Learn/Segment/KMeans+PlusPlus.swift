@@ -57,7 +57,8 @@ extension KMeans {
     }
 
     /// Squared distances from every row to row `centre`, each min'ed with `current` when given.
-    private static func distances(_ data: FeatureMatrix, toRow centre: Int, mergingWith current: [Double]?) -> [Double] {
+    private static func distances(_ data: FeatureMatrix, toRow centre: Int, mergingWith current: [Double]?) -> [Double]
+    {
         let n = data.rows
         let d = data.columns
         var out = [Double](repeating: 0, count: n)

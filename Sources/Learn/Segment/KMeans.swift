@@ -55,8 +55,9 @@ public struct KMeans: Sendable {
         for restart in 0..<configuration.nInit {
             var rng = root.derived(restart)
             let centres = Self.plusPlus(data, clusters: configuration.clusters, random: &rng)
-            let model = Self.lloyd(data, centres: centres, clusters: configuration.clusters,
-                                   maxIter: configuration.maxIter, tolerance: tol)
+            let model = Self.lloyd(
+                data, centres: centres, clusters: configuration.clusters,
+                maxIter: configuration.maxIter, tolerance: tol)
             if best == nil || model.inertia < best!.inertia { best = model }
         }
         return best!
@@ -71,8 +72,9 @@ public struct KMeans: Sendable {
             throw Configuration.error(
                 "initialCentres", "clusters × features = \(expected) values", "\(initialCentres.count)")
         }
-        return Self.lloyd(data, centres: initialCentres, clusters: configuration.clusters,
-                          maxIter: configuration.maxIter, tolerance: absoluteTolerance(data))
+        return Self.lloyd(
+            data, centres: initialCentres, clusters: configuration.clusters,
+            maxIter: configuration.maxIter, tolerance: absoluteTolerance(data))
     }
 
     private func check(_ data: FeatureMatrix) throws(EstimatorParameterError) {

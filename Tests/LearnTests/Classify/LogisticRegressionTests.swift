@@ -60,10 +60,16 @@ import Testing
         let data = try! FeatureMatrix(values: [0, 1], rows: 2, columns: 1)
         #expect {
             try LogisticRegression(.init(c: 0)).fit(data, labels: [false, true])
-        } throws: { ($0 as? EstimatorParameterError)?.description == "LogisticRegression: c must be a finite number > 0, got 0.0" }
+        } throws: {
+            ($0 as? EstimatorParameterError)?.description
+                == "LogisticRegression: c must be a finite number > 0, got 0.0"
+        }
         #expect {
             try LogisticRegression(.init()).fit(data, labels: [true, true])
-        } throws: { ($0 as? EstimatorParameterError)?.description == "LogisticRegression: labels must be both classes present, got 2 positive of 2" }
+        } throws: {
+            ($0 as? EstimatorParameterError)?.description
+                == "LogisticRegression: labels must be both classes present, got 2 positive of 2"
+        }
     }
 
     @Test func crossValidationChoosesAndRefits() throws {
@@ -91,9 +97,11 @@ import Testing
         print(json.dumps({"coef": m.coef_.ravel().tolist(), "intercept": float(m.intercept_[0])}))
         """
 
-    @Test(.enabled(if: SklearnOracle.available, "scikit-learn is not installed"), arguments: [
-        (0.5, false, 0.0), (0.05, false, 0.0), (1.0, true, -3.0), (10.0, true, -3.0),
-    ])
+    @Test(
+        .enabled(if: SklearnOracle.available, "scikit-learn is not installed"),
+        arguments: [
+            (0.5, false, 0.0), (0.05, false, 0.0), (1.0, true, -3.0), (10.0, true, -3.0),
+        ])
     func agreesWithScikitLearn(c: Double, balanced: Bool, shift: Double) throws {
         let (data, labels) = Self.churnLike(rows: 600, shift: shift, seed: 21)
         let model = try LogisticRegression(.init(c: c, classWeight: balanced ? .balanced : .none))
@@ -107,7 +115,9 @@ import Testing
         let coef = SklearnOracle.doubles(reference["coef"])
         let intercept = SklearnOracle.double(reference["intercept"])
         let worst = zip(model.coefficients, coef).map { abs($0 - $1) }.max()!
-        print("logistic C=\(c) balanced=\(balanced): ours \(model.coefficients) b \(model.intercept); sklearn \(coef) b \(intercept); max |Δcoef| \(worst)")
+        print(
+            "logistic C=\(c) balanced=\(balanced): ours \(model.coefficients) b \(model.intercept); sklearn \(coef) b \(intercept); max |Δcoef| \(worst)"
+        )
         // Both solve the same strictly convex problem to a 1e-10 gradient: 1e-4 absolute as asked
         // (the observed gap is far smaller).
         #expect(worst < 1e-4)

@@ -72,15 +72,23 @@ import Testing
         let config = FeaturePreparation.Configuration(columns: [.init("age", .numeric(.init()))])
         #expect {
             try FeaturePreparation.fit(config, columns: ["age": .categorical(["x"])])
-        } throws: { ($0 as? EstimatorParameterError)?.description == "FeaturePreparation: age must be a numeric input column, got a categorical one" }
+        } throws: {
+            ($0 as? EstimatorParameterError)?.description
+                == "FeaturePreparation: age must be a numeric input column, got a categorical one"
+        }
         #expect {
             try FeaturePreparation.fit(config, columns: [:])
-        } throws: { ($0 as? EstimatorParameterError)?.description == "FeaturePreparation: columns must be a column named \"age\", got none" }
+        } throws: {
+            ($0 as? EstimatorParameterError)?.description
+                == "FeaturePreparation: columns must be a column named \"age\", got none"
+        }
     }
 
     /// A seeded customer table: plan (string), city (string, blanks), active (yes/no), age
     /// (numeric, blanks), spend (skewed numeric), churn label planted from plan, active and age.
-    static func customers(rows: Int, seed: UInt64) -> (columns: [String: FeaturePreparation.Input], raw: [String: JSONValue], churn: [Bool]) {
+    static func customers(rows: Int, seed: UInt64) -> (
+        columns: [String: FeaturePreparation.Input], raw: [String: JSONValue], churn: [Bool]
+    ) {
         var random = SeededRandom(seed: seed)
         let cities = ["Paris", "Lyon", "Nice", "Lille", "Brest"]
         let plans = ["basic", "pro", "team"]
@@ -140,9 +148,11 @@ import Testing
         #expect(coefficient("age") < 0)
     }
 
-    @Test(.enabled(if: SklearnOracle.available, "scikit-learn is not installed"), arguments: [
-        FeaturePreparation.CategoricalMissing.level, .mode,
-    ])
+    @Test(
+        .enabled(if: SklearnOracle.available, "scikit-learn is not installed"),
+        arguments: [
+            FeaturePreparation.CategoricalMissing.level, .mode,
+        ])
     func agreesWithColumnTransformer(missing: FeaturePreparation.CategoricalMissing) throws {
         let (train, rawTrain, _) = Self.customers(rows: 300, seed: 5)
         var (test, rawTest, _) = Self.customers(rows: 50, seed: 6)

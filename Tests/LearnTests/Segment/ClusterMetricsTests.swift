@@ -59,7 +59,9 @@ import Testing
         let silhouette = try ClusterMetrics.silhouette(data, labels: predicted)
         let db = try ClusterMetrics.daviesBouldin(data, labels: predicted)
         let ari = try ClusterMetrics.adjustedRandIndex(truth, predicted)
-        print("silhouette ours \(silhouette) sklearn \(reference["silhouette"]!); DB ours \(db) sklearn \(reference["db"]!); ARI ours \(ari) sklearn \(reference["ari"]!)")
+        print(
+            "silhouette ours \(silhouette) sklearn \(reference["silhouette"]!); DB ours \(db) sklearn \(reference["db"]!); ARI ours \(ari) sklearn \(reference["ari"]!)"
+        )
         // scikit-learn's distances go through ‖x‖² − 2x·y + ‖y‖² (ours are direct differences):
         // the two agree to about 1e-15 per distance, so 1e-12 on the averaged scores.
         #expect(abs(silhouette - SklearnOracle.double(reference["silhouette"])) < 1e-12)

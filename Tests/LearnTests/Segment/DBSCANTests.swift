@@ -36,7 +36,9 @@ import Testing
         let data = try! FeatureMatrix(values: [0, 1], rows: 2, columns: 1)
         #expect {
             try DBSCAN(.init(eps: 0)).fit(data, seed: 0)
-        } throws: { ($0 as? EstimatorParameterError)?.description == "DBSCAN: eps must be a finite number > 0, got 0.0" }
+        } throws: {
+            ($0 as? EstimatorParameterError)?.description == "DBSCAN: eps must be a finite number > 0, got 0.0"
+        }
         #expect {
             try DBSCAN(.init(minSamples: 0)).fit(data, seed: 0)
         } throws: { ($0 as? EstimatorParameterError)?.description == "DBSCAN: minSamples must be ≥ 1, got 0" }
@@ -65,6 +67,8 @@ import Testing
             input: ["x": .doubles(blobs.values), "eps": .number(eps), "min": .int(minSamples)])
         #expect(model.labels == SklearnOracle.ints(reference["labels"]))
         #expect(model.isCore.map { $0 ? Int32(1) : 0 } == SklearnOracle.ints(reference["core"]))
-        print("DBSCAN eps \(eps): \(model.clusterCount) clusters, noise \(model.noiseShare), silhouette \(model.silhouette ?? .nan)")
+        print(
+            "DBSCAN eps \(eps): \(model.clusterCount) clusters, noise \(model.noiseShare), silhouette \(model.silhouette ?? .nan)"
+        )
     }
 }

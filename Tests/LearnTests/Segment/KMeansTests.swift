@@ -113,7 +113,9 @@ import Testing
         // k-means++ best of 10: never worse than scikit-learn's best of 10 (random_state=0).
         let best = try KMeans(.init(clusters: clusters)).fit(data, seed: 0)
         let theirBest = SklearnOracle.double(reference["best"])
-        print("KMeans k=\(clusters): inertia ours \(model.inertia) sklearn \(inertia); best of 10 ours \(best.inertia) sklearn \(theirBest)")
+        print(
+            "KMeans k=\(clusters): inertia ours \(model.inertia) sklearn \(inertia); best of 10 ours \(best.inertia) sklearn \(theirBest)"
+        )
         #expect(best.inertia <= theirBest * (1 + 1e-9))
     }
 }
