@@ -44,31 +44,40 @@ import Testing
         } throws: { ($0 as? EstimatorParameterError)?.description == "DBSCAN: minSamples must be ≥ 1, got 0" }
     }
 
-    @Test(.enabled(if: SklearnOracle.available, "scikit-learn is not installed"), arguments: [(0.6, 5), (0.45, 4)])
-    func labelsMatchScikitLearn(eps: Double, minSamples: Int) throws {
+    @Test(.enabled(if: SklearnOracle.available, "scikit-learn is not installed"))
+    func labelsMatchScikitLearn() throws {
         // 3 000 rows in 3 dimensions: three blobs plus uniform background noise, enough rows for a
-        // deep k-d tree and plenty of border rows.
-        var (blobs, _) = TestData.blobs(
+        // deep k-d tree and plenty of border rows; two (eps, minSamples) settings in one Python run.
+        let settings: [(Double, Int)] = [(0.6, 5), (0.45, 4)]
+        let (blobs, _) = TestData.blobs(
             centres: [[0, 0, 0], [4, 4, 0], [-4, 3, 2]], perBlob: 900, spread: 1, seed: 17)
         var random = SeededRandom(seed: 99)
         var values = blobs.values
         for _ in 0..<(300 * 3) { values.append(random.nextUnit() * 16 - 8) }
-        blobs = try FeatureMatrix(values: values, rows: 3000, columns: 3)
-        let model = try DBSCAN(.init(eps: eps, minSamples: minSamples)).fit(blobs, seed: 0)
+        let data = try FeatureMatrix(values: values, rows: 3000, columns: 3)
         let reference = try SklearnOracle.run(
             """
             from sklearn.cluster import DBSCAN
             d = json.load(open(sys.argv[1]))
             X = np.array(d["x"]).reshape(-1, 3)
-            m = DBSCAN(eps=d["eps"], min_samples=d["min"]).fit(X)
-            core = np.zeros(len(X), dtype=bool); core[m.core_sample_indices_] = True
-            print(json.dumps({"labels": m.labels_.tolist(), "core": core.astype(int).tolist()}))
+            out = []
+            for eps, min_samples in zip(d["eps"], d["min"]):
+                m = DBSCAN(eps=eps, min_samples=min_samples).fit(X)
+                core = np.zeros(len(X), dtype=bool); core[m.core_sample_indices_] = True
+                out.append({"labels": m.labels_.tolist(), "core": core.astype(int).tolist()})
+            print(json.dumps({"fits": out}))
             """,
-            input: ["x": .doubles(blobs.values), "eps": .number(eps), "min": .int(minSamples)])
-        #expect(model.labels == SklearnOracle.ints(reference["labels"]))
-        #expect(model.isCore.map { $0 ? Int32(1) : 0 } == SklearnOracle.ints(reference["core"]))
-        print(
-            "DBSCAN eps \(eps): \(model.clusterCount) clusters, noise \(model.noiseShare), silhouette \(model.silhouette ?? .nan)"
-        )
+            input: [
+                "x": .doubles(data.values), "eps": .doubles(settings.map(\.0)), "min": .ints(settings.map(\.1)),
+            ])
+        let fits = reference["fits"] as! [[String: Any]]
+        for (i, (eps, minSamples)) in settings.enumerated() {
+            let model = try DBSCAN(.init(eps: eps, minSamples: minSamples)).fit(data, seed: 0)
+            #expect(model.labels == SklearnOracle.ints(fits[i]["labels"]))
+            #expect(model.isCore.map { $0 ? Int32(1) : 0 } == SklearnOracle.ints(fits[i]["core"]))
+            print(
+                "DBSCAN eps \(eps) minSamples \(minSamples): \(model.clusterCount) clusters,",
+                "noise \(model.noiseShare), silhouette \(model.silhouette ?? .nan)")
+        }
     }
 }
