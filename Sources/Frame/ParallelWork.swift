@@ -7,7 +7,8 @@ public enum ParallelWork {
     public static let threads = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
 
     /// Calls `body` on contiguous ranges covering `0 ..< count`, in parallel when there is enough work.
-    public static func forEachRange(count: Int, minimumPerThread: Int = 1 << 16, _ body: @Sendable (Range<Int>) -> Void) {
+    public static func forEachRange(count: Int, minimumPerThread: Int = 1 << 16, _ body: @Sendable (Range<Int>) -> Void)
+    {
         let workers = min(threads, max(1, count / minimumPerThread))
         if workers <= 1 {
             body(0..<count)

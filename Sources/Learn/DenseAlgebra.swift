@@ -69,7 +69,8 @@ public enum DenseAlgebra {
         n: Int, a: UnsafeMutablePointer<Double>, b: UnsafeMutablePointer<Double>, nrhs: Int = 1
     ) throws(Failure) {
         prepare()
-        let info = LAPACKE_dposv(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), Int32(nrhs), a, Int32(n), b, Int32(nrhs))
+        let info = LAPACKE_dposv(
+            LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), Int32(nrhs), a, Int32(n), b, Int32(nrhs))
         try check(info, "dposv")
     }
 

@@ -36,6 +36,3 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return g
     }
 }
-
-
-

@@ -14,12 +14,14 @@ public struct SparseMatrix: Sendable, Equatable {
     /// Wraps prepared CSR arrays; checks their shapes and that every row's columns ascend.
     public init(rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32], values: [Double]) {
         precondition(rowOffsets.count == rows + 1 && rowOffsets.first == 0, "CSR row offsets do not match rows")
-        precondition(rowOffsets.last == columnIndices.count && values.count == columnIndices.count, "CSR lengths differ")
+        precondition(
+            rowOffsets.last == columnIndices.count && values.count == columnIndices.count, "CSR lengths differ")
         for r in 0..<rows {
             var previous: Int32 = -1
             for p in rowOffsets[r]..<rowOffsets[r + 1] {
                 let c = columnIndices[p]
-                precondition(c > previous && Int(c) < columns, "CSR row \(r): columns must ascend within 0..<\(columns)")
+                precondition(
+                    c > previous && Int(c) < columns, "CSR row \(r): columns must ascend within 0..<\(columns)")
                 previous = c
             }
         }
@@ -45,7 +47,8 @@ public struct SparseMatrix: Sendable, Equatable {
         var vals = [Double](repeating: 0, count: values.count)
         for e in 0..<values.count {
             let r = Int(rowIndices[e])
-            precondition(columnIndices[e] >= 0 && Int(columnIndices[e]) < columns, "column index outside 0..<\(columns)")
+            precondition(
+                columnIndices[e] >= 0 && Int(columnIndices[e]) < columns, "column index outside 0..<\(columns)")
             cols[next[r]] = columnIndices[e]
             vals[next[r]] = values[e]
             next[r] += 1
