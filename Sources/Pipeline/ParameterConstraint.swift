@@ -13,6 +13,11 @@ public indirect enum ParameterConstraint: Sendable, Equatable {
     case object([ParameterSpec])
     /// An object whose keys are free (column names, say) and whose values satisfy the constraint.
     case map(of: ParameterConstraint)
+    /// The constraint, or JSON `null` (which stands for "not set": a default that is computed,
+    /// such as "the latest event").
+    case nullable(ParameterConstraint)
+    /// A value satisfying any one of the constraints, tried in order (a number, or a grid of numbers).
+    case either([ParameterConstraint])
 
     /// Every integer, unbounded.
     public static let anyInt = ParameterConstraint.int(Int64.min...Int64.max)
@@ -40,6 +45,8 @@ public indirect enum ParameterConstraint: Sendable, Equatable {
             return minCount > 0 ? base + " with at least \(minCount)" : base
         case .object: return "an object"
         case .map(let value): return "an object of \(value.plural)"
+        case .nullable(let c): return c.expectation + " or null"
+        case .either(let cs): return cs.map(\.expectation).joined(separator: " or ")
         }
     }
 
@@ -52,6 +59,35 @@ public indirect enum ParameterConstraint: Sendable, Equatable {
         case .oneOf(let v): "strings (" + v.joined(separator: ", ") + ")"
         case .array: "arrays"
         case .object, .map: "objects"
+        case .nullable(let c): c.plural + " or nulls"
+        case .either(let cs): cs.map(\.plural).joined(separator: " or ")
+        }
+    }
+
+    /// Whether `v` satisfies `c` (with no message): how `.either` picks the choice to check.
+    public static func accepts(_ c: ParameterConstraint, _ v: JSONValue) -> Bool {
+        switch c {
+        case .int(let r): return v.intValue.map(r.contains) ?? false
+        case .double(let r): return v.doubleValue.map(r.contains) ?? false
+        case .bool: return v.boolValue != nil
+        case .string: return v.stringValue != nil
+        case .oneOf(let allowed): return v.stringValue.map(allowed.contains) ?? false
+        case .array(let e, let minCount):
+            guard let items = v.arrayValue, items.count >= minCount else { return false }
+            return items.allSatisfy { accepts(e, $0) }
+        case .object(let specs):
+            guard let members = v.objectMembers else { return false }
+            for m in members {
+                guard let spec = specs.first(where: { $0.name == m.key }), accepts(spec.constraint, m.value) else {
+                    return false
+                }
+            }
+            return specs.allSatisfy { s in s.defaultValue != nil || members.contains { $0.key == s.name } }
+        case .map(let e):
+            guard let members = v.objectMembers else { return false }
+            return members.allSatisfy { accepts(e, $0.value) }
+        case .nullable(let inner): return v == .null || accepts(inner, v)
+        case .either(let cs): return cs.contains { accepts($0, v) }
         }
     }
 

@@ -100,6 +100,8 @@ public enum PipelineJSONSchema {
             return ["type": "array", "items": constraint(e), "minItems": .number(JSONNumber(minCount))]
         case .object(let specs): return parameters(specs)
         case .map(let v): return ["type": "object", "additionalProperties": constraint(v)]
+        case .nullable(let c): return ["anyOf": [constraint(c), ["type": "null"]]]
+        case .either(let cs): return ["anyOf": .array(cs.map { constraint($0) })]
         }
     }
 }

@@ -505,6 +505,18 @@ private struct Check {
                 }
             }
             return ok ? .object(out) : nil
+        case .nullable(let inner):
+            if v == .null { return v }
+            // An object is checked member by member (messages name the member); a scalar or an
+            // array of the wrong shape gets one message that says null was allowed too.
+            if case .object = inner, v.objectMembers != nil { return checkValue(v, inner, at: path, kind: kind) }
+            return ParameterConstraint.accepts(inner, v) ? checkValue(v, inner, at: path, kind: kind) : fail()
+        case .either(let choices):
+            // The first choice the value fits; when none does, one message naming them all.
+            for choice in choices where ParameterConstraint.accepts(choice, v) {
+                return checkValue(v, choice, at: path, kind: kind)
+            }
+            return fail()
         }
     }
 }

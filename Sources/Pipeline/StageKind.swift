@@ -39,6 +39,8 @@ public enum TableSelector: Sendable, Equatable {
     /// The keys of the object parameter `name` (`"tables": {"events": …}` → events), so a stage
     /// reads and writes only the tables its parameters name and the others are not copied.
     case parameterKeys(String)
+    /// The table a string parameter names (`"customers": "crm_customers"`); none when it is null.
+    case parameter(String)
 
     func resolve(sources: [String], params: JSONValue) -> [String] {
         switch self {
@@ -46,6 +48,8 @@ public enum TableSelector: Sendable, Equatable {
         case .allSources: sources
         case .parameterKeys(let name):
             if case .object(let members)? = params[name] { members.map(\.key) } else { [] }
+        case .parameter(let name):
+            if case .string(let table)? = params[name] { [table] } else { [] }
         }
     }
 }

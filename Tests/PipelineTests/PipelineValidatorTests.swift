@@ -45,7 +45,7 @@ import Testing
         let dedupe = config.stages[1]
         #expect(
             Pipeline.CanonicalJSON.string(dedupe.params)
-                == #"{"columns":["id"],"k":5,"strategy":"mean","threshold":0.9,"weights":{"purchase":5,"view":2}}"#)
+                == #"{"alpha":1,"as_of":null,"columns":["id"],"k":5,"strategy":"mean","threshold":0.9,"weights":{"purchase":5,"view":2}}"#)
         #expect(dedupe.algorithmVersion == "3")
         #expect(dedupe.inputs == ["events"] && dedupe.outputs == ["events"])
         #expect(config.stages[0].outputs == ["events"])
@@ -123,7 +123,7 @@ import Testing
             "unknown parameter",
             #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"kk": 3}}]}"#,
             [
-                "$.stages[0].params.kk: unknown parameter 'kk' for kind 'dedupe' (did you mean 'k'?); its parameters: k, threshold, strategy, columns, weights"
+                "$.stages[0].params.kk: unknown parameter 'kk' for kind 'dedupe' (did you mean 'k'?); its parameters: k, threshold, strategy, columns, as_of, alpha, weights"
             ]
         ),
         (
@@ -158,6 +158,14 @@ import Testing
             ]
         ),
         (
+            "nullable and either parameters",
+            #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"as_of": 3, "alpha": [1, 20]}}]}"#,
+            [
+                "$.stages[0].params.as_of: expected a string or null, got 3",
+                "$.stages[0].params.alpha: expected a number in 0...10 or an array of numbers with at least 1, got an array",
+            ]
+        ),
+        (
             "empty stages", #"{"version": 1, "stages": []}"#,
             ["$.stages: expected at least one stage, got an empty array"]
         ),
@@ -185,6 +193,17 @@ import Testing
     func invalidFileGivesItsExactMessage(_ i: Int) {
         let c = Self.invalidCases[i]
         #expect(issues(c.json) == c.expected, "case: \(c.name)")
+    }
+
+    @Test func nullableAndEitherParametersAcceptTheirShapes() throws {
+        let text = #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"as_of": null, "alpha": [0.5, 2]}}]}"#
+        let params = try validate(text).stages[0].params
+        #expect(params["as_of"] == .null)
+        #expect(params["alpha"] == [0.5, 2])
+        let defaults = try validate(
+            #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"alpha": 3}}]}"#
+        ).stages[0].params
+        #expect(defaults["alpha"] == 3)
     }
 
     @Test func syntaxErrorNamesLineAndColumn() {

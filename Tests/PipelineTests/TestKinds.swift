@@ -9,6 +9,8 @@ let testRegistry = StageKindRegistry([
             ParameterSpec("threshold", .double(0...1), default: 0.9),
             ParameterSpec("strategy", .oneOf(["mean", "median"]), default: "mean"),
             ParameterSpec("columns", .array(of: .string, minCount: 1), default: ["id"]),
+            ParameterSpec("as_of", .nullable(.string), default: .null),
+            ParameterSpec("alpha", .either([.double(0...10), .array(of: .double(0...10), minCount: 1)]), default: 1),
             ParameterSpec(
                 "weights",
                 .object([
