@@ -45,7 +45,8 @@ import Testing
         let dedupe = config.stages[1]
         #expect(
             Pipeline.CanonicalJSON.string(dedupe.params)
-                == #"{"alpha":1,"as_of":null,"columns":["id"],"k":5,"strategy":"mean","threshold":0.9,"weights":{"purchase":5,"view":2}}"#)
+                == #"{"alpha":1,"as_of":null,"columns":["id"],"k":5,"strategy":"mean","threshold":0.9,"weights":{"purchase":5,"view":2}}"#
+        )
         #expect(dedupe.algorithmVersion == "3")
         #expect(dedupe.inputs == ["events"] && dedupe.outputs == ["events"])
         #expect(config.stages[0].outputs == ["events"])
@@ -196,7 +197,8 @@ import Testing
     }
 
     @Test func nullableAndEitherParametersAcceptTheirShapes() throws {
-        let text = #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"as_of": null, "alpha": [0.5, 2]}}]}"#
+        let text =
+            #"{"version": 1, "sources": {"events": {"path": "e"}}, "stages": [{"name": "d", "uses": "dedupe", "params": {"as_of": null, "alpha": [0.5, 2]}}]}"#
         let params = try validate(text).stages[0].params
         #expect(params["as_of"] == .null)
         #expect(params["alpha"] == [0.5, 2])
