@@ -39,7 +39,8 @@ public enum TableSelector: Sendable, Equatable {
     /// The keys of the object parameter `name` (`"tables": {"events": …}` → events), so a stage
     /// reads and writes only the tables its parameters name and the others are not copied.
     case parameterKeys(String)
-    /// The table a string parameter names (`"customers": "crm_customers"`); none when it is null.
+    /// The table a string parameter names (`"customers": "crm_customers"`), by a dotted path
+    /// (`"churn.table"`); none when it is null or absent.
     case parameter(String)
 
     func resolve(sources: [String], params: JSONValue) -> [String] {
@@ -49,7 +50,11 @@ public enum TableSelector: Sendable, Equatable {
         case .parameterKeys(let name):
             if case .object(let members)? = params[name] { members.map(\.key) } else { [] }
         case .parameter(let name):
-            if case .string(let table)? = params[name] { [table] } else { [] }
+            if case .string(let table)? = name.split(separator: ".").reduce(params as JSONValue?, { $0?[String($1)] }) {
+                [table]
+            } else {
+                []
+            }
         }
     }
 }
