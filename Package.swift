@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "bespoke-dedupe", targets: ["bespoke-dedupe"]),
         .executable(name: "bespoke-impute", targets: ["bespoke-impute"]),
         .executable(name: "bespoke-outliers", targets: ["bespoke-outliers"]),
+        .executable(name: "bespoke-features", targets: ["bespoke-features"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "Frame", targets: ["Frame"]),
     ],
@@ -55,6 +56,7 @@ let package = Package(
         .executableTarget(name: "bespoke-dedupe", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-impute", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-outliers", dependencies: ["BespokeCLI", "Stages"]),
+        .executableTarget(name: "bespoke-features", dependencies: ["BespokeCLI", "Stages"]),
         // Benchmark harness for `make bench`; not part of the product.
         .executableTarget(name: "parquet-bench", dependencies: ["Parquet", "Frame", "Gzip"], path: "Benchmarks/ParquetBench"),
 

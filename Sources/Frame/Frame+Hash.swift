@@ -120,7 +120,7 @@ extension Frame {
         var hashes = [UInt64](repeating: StableHash.seed, count: rowCount)
         let cols = columnIndices.map { columns[$0] }
         hashes.withUnsafeMutableBufferPointer { buffer in
-            let shared = SharedBuffer(base: buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+            let shared = SharedBuffer(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
             ParallelWork.forEachRange(count: rowCount) { rows in
                 for c in cols { c.combineHashes(into: shared, rows: rows) }
             }

@@ -58,9 +58,10 @@ final class Atomic: @unchecked Sendable {
 }
 
 /// A mutable buffer that workers write at disjoint indices.
-struct SharedBuffer<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>
-    subscript(i: Int) -> T {
+public struct SharedBuffer<T>: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<T>
+    public init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+    @inlinable public subscript(i: Int) -> T {
         get { base[i] }
         nonmutating set { base[i] = newValue }
     }

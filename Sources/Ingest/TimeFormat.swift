@@ -346,3 +346,12 @@ enum TimeFormat: Sendable, Equatable {
 struct TimeFormatError: Error {
     var detail: String
 }
+
+/// ISO 8601 text as used in parameters (`"as_of": "2024-06-30T00:00:00Z"`).
+public enum ISOTimestamp {
+    /// Microseconds since the epoch, UTC, of an ISO 8601 date or date-time, or nil when it is not one.
+    public static func micros(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { TimeFormat.iso8601.timestamp(UnsafeRawBufferPointer($0)) }
+    }
+}
