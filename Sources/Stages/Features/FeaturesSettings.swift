@@ -25,9 +25,9 @@ struct FeaturesSettings {
     var itemsTable: String?
     /// Roles as given (defaults included); `resolve(against:)` drops the optional ones a log lacks.
     var roles: Roles
-    /// Which optional roles the user named explicitly (those must exist).
+    /// Which optional roles name a column other than the default (those must exist).
     var explicitRoles: Set<String>
-    /// Members given explicitly in `customer_columns` and `item_columns` (those columns must exist).
+    /// Members of `customer_columns` and `item_columns` set to other than the default (those columns must exist).
     var explicitCustomerColumns: Set<String>
     var explicitItemColumns: Set<String>
     var customerKey: String
@@ -180,7 +180,7 @@ struct FeaturesSettings {
 
         let c = try ParameterReader(
             p.value("columns"), specs: Self.roleSpecs, stage: stage, path: p.childPath("columns"))
-        explicitRoles = Set(c.members.map(\.key))
+        explicitRoles = Self.nonDefault(c)
         roles = Roles(
             customer: try c.string("customer") ?? "customer_id", item: try c.string("item") ?? "item_id",
             time: try c.string("time") ?? "timestamp", eventType: try c.string("event_type"),
@@ -190,7 +190,7 @@ struct FeaturesSettings {
         let cc = try ParameterReader(
             p.value("customer_columns"), specs: Self.section("customer_columns"), stage: stage,
             path: p.childPath("customer_columns"))
-        explicitCustomerColumns = Set(cc.members.map(\.key))
+        explicitCustomerColumns = Self.nonDefault(cc)
         customerKey = try cc.string("key") ?? "customer_id"
         signupColumn = try cc.string("signup")
         customerColumns = try cc.strings("columns")
@@ -198,7 +198,7 @@ struct FeaturesSettings {
         let ic = try ParameterReader(
             p.value("item_columns"), specs: Self.section("item_columns"), stage: stage,
             path: p.childPath("item_columns"))
-        explicitItemColumns = Set(ic.members.map(\.key))
+        explicitItemColumns = Self.nonDefault(ic)
         itemKey = try ic.string("key") ?? "item_id"
         categoryColumn = try ic.string("category")
         textColumns = try ic.strings("text") ?? []
@@ -245,6 +245,13 @@ struct FeaturesSettings {
         horizonDays = Int(try h.int("horizon_days", in: 1...36_500) ?? 30)
         churnCutoff = try Self.time(h, "cutoff", stage: stage)
         activityTypes = try h.strings("activity_types")
+    }
+
+    /// The members whose value differs from the default. The validator fills defaults in, so a
+    /// column that is "named" is one other than the default: a default column that a log lacks
+    /// leaves its role out, while a column the user chose must exist.
+    private static func nonDefault(_ p: ParameterReader) -> Set<String> {
+        Set(p.members.filter { m in p.specs.first { $0.name == m.key }?.defaultValue != m.value }.map(\.key))
     }
 
     /// The member specs of the object parameter `name`.
