@@ -246,7 +246,10 @@ import Testing
                     "purchase", "purchase", "view", "purchase", "purchase",
                 ])
             ),
-            ("timestamp", Self.timestamps([-40, -30, -30, -7, -2, -1, -0.1, -5, -3, -1, 0, -1, -0.9, -0.2].map(Self.at))),
+            (
+                "timestamp",
+                Self.timestamps([-40, -30, -30, -7, -2, -1, -0.1, -5, -3, -1, 0, -1, -0.9, -0.2].map(Self.at))
+            ),
             ("quantity", Toy.ints([nil, 2, 1, nil, 1, -1, 4, 1, nil, 3, 7, nil, 9, 50])),
             ("price", Toy.doubles([nil, 5, 10, nil, 8, 8, 3, 10, nil, 5, 1, nil, 99, 1000])),
             ("order_id", Toy.strings([nil, "A", "A", nil, "B", "C", "G", nil, nil, "D", "F", nil, "E", "H"])),

@@ -74,7 +74,8 @@ struct CustomerFeatureBuilder {
         var columns: [Column] = []
         var outNames: [String] = []
         for s in 0..<fixed + typeCount * perType where !skip.contains(s) {
-            columns.append(column(s, width: width, customers: customers, values: values, known: known, count: isCount[s]))
+            columns.append(
+                column(s, width: width, customers: customers, values: values, known: known, count: isCount[s]))
             outNames.append(names[s])
         }
         let shareStart = fixed + typeCount * perType
@@ -208,7 +209,11 @@ struct CustomerFeatureBuilder {
             set(.distinctItems, Double(distinctItems))
             set(.distinctCategories, Double(distinctCategories))
             for s in 0..<topCount {
-                if grossSpend > 0 { v[base + shareStart + s] = spendByTop[s] / grossSpend } else { k[base + shareStart + s] = false }
+                if grossSpend > 0 {
+                    v[base + shareStart + s] = spendByTop[s] / grossSpend
+                } else {
+                    k[base + shareStart + s] = false
+                }
             }
         }
     }

@@ -17,7 +17,12 @@ struct KeyIndex {
         let frame = try! Frame(schema: Schema([Field("id", type)]), columns: [all])
         let groups = frame.groups(byColumns: [0], nulls: .exclude)
         let distinct = all.gather(groups.firstRows)
-        let order = (0..<distinct.count).sorted { distinct.compareRows($0, $1) < 0 }
+        let order: [Int]
+        if case .int64(let v) = distinct.values {
+            order = (0..<v.count).sorted { v[$0] < v[$1] }
+        } else {
+            order = (0..<distinct.count).sorted { distinct.compareRows($0, $1) < 0 }
+        }
         var rank = [Int32](repeating: 0, count: order.count)
         for (r, g) in order.enumerated() { rank[g] = Int32(r) }
         var codes: [[Int32]] = []

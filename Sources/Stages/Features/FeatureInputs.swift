@@ -28,11 +28,13 @@ struct FeatureInputs {
     let categories: [String]
     let categoryColumnName: String?
 
-    init(events: Frame, customers: Frame?, items: Frame?, settings: FeaturesSettings, stage: String) throws(StageError) {
+    init(events: Frame, customers: Frame?, items: Frame?, settings: FeaturesSettings, stage: String) throws(StageError)
+    {
         self.settings = settings
         let table = settings.eventsTable
         func column(_ name: String, _ role: String, types: [DataType], expected: String) throws(StageError) -> Column {
-            let i = try TableStageIO.column(name, in: events, stage: stage, table: table, path: "params.columns.\(role)")
+            let i = try TableStageIO.column(
+                name, in: events, stage: stage, table: table, path: "params.columns.\(role)")
             let c = events.columns[i]
             guard types.contains(c.type) else {
                 throw .unsupportedColumnType(
@@ -120,7 +122,8 @@ struct FeatureInputs {
         let defaultCode = Int32(sortedTypes.firstIndex(of: settings.defaultEventType) ?? 0)
         let types = typeCodes.map { $0 >= 0 ? remap[Int($0)] : defaultCode }
 
-        let quantity = quantityColumn.map { Self.doubles($0) }?.map { $0.isNaN ? 1 : $0 } ?? [Double](repeating: 1, count: n)
+        let quantity =
+            quantityColumn.map { Self.doubles($0) }?.map { $0.isNaN ? 1 : $0 } ?? [Double](repeating: 1, count: n)
         var orders: [Int32]? = nil
         var orderCount = 0
         if let orderColumn {
@@ -359,12 +362,15 @@ struct FeatureInputs {
         var frequency = [Int](repeating: 0, count: index.count)
         for code in codes[0] where code >= 0 { frequency[Int(code)] += 1 }
         // Most frequent first; ties by value (the index is sorted by value).
-        let ranked = (0..<index.count).sorted { frequency[$0] > frequency[$1] || (frequency[$0] == frequency[$1] && $0 < $1) }
+        let ranked = (0..<index.count).sorted {
+            frequency[$0] > frequency[$1] || (frequency[$0] == frequency[$1] && $0 < $1)
+        }
         let kept = Array(ranked.prefix(settings.maxLevels))
         var slot = [Int](repeating: -1, count: index.count)
         for (i, level) in kept.enumerated() { slot[level] = i }
         let hasOther = index.count > kept.count
-        var columns = [[Double]](repeating: [Double](repeating: 0, count: customers.count), count: kept.count + (hasOther ? 1 : 0))
+        var columns = [[Double]](
+            repeating: [Double](repeating: 0, count: customers.count), count: kept.count + (hasOther ? 1 : 0))
         for (customer, row) in customerRow.enumerated() where row >= 0 && codes[0][row] >= 0 {
             let k = slot[Int(codes[0][row])]
             columns[k >= 0 ? k : kept.count][customer] = 1
@@ -505,7 +511,8 @@ struct FeatureInputs {
                 guard let i = t.schema.index(of: name) else {
                     if settings.explicitItemColumns.contains("text") {
                         throw .unknownColumn(
-                            stage: stage, table: settings.itemsTable ?? "items", column: name, available: t.schema.names,
+                            stage: stage, table: settings.itemsTable ?? "items", column: name,
+                            available: t.schema.names,
                             path: "params.item_columns.text")
                     }
                     continue
@@ -548,7 +555,9 @@ struct FeatureInputs {
         }
         let termFrame = try! Frame(
             schema: termsSchema,
-            columns: [Column(.int32(itemIndex)), items.ids.gather(idRows), Column(.string(terms)), Column(.double(weights))])
+            columns: [
+                Column(.int32(itemIndex)), items.ids.gather(idRows), Column(.string(terms)), Column(.double(weights)),
+            ])
         let vocabulary = try! Frame(
             schema: vocabularySchema,
             columns: [
@@ -567,7 +576,8 @@ struct FeatureInputs {
     func interactionFrame(_ t: InteractionTable, fold: [Int32]? = nil) -> Frame {
         var fields = [
             Field("customer_index", .int32, nullable: false), Field("item_index", .int32, nullable: false),
-            Field("customer_id", customers.ids.type, nullable: false), Field("item_id", items.ids.type, nullable: false),
+            Field("customer_id", customers.ids.type, nullable: false),
+            Field("item_id", items.ids.type, nullable: false),
             Field("strength", .double, nullable: false), Field("events", .int64, nullable: false),
             Field("rating", .double), Field("first_time", .timestamp, nullable: false),
             Field("last_time", .timestamp, nullable: false),
@@ -576,7 +586,9 @@ struct FeatureInputs {
         var columns = [
             Column(.int32(t.customer)), Column(.int32(t.item)), customers.ids.gather(t.customer.map(Int.init)),
             items.ids.gather(t.item.map(Int.init)), Column(.double(t.strength)), Column(.int64(t.events)),
-            Column(.double(t.rating.map { $0.isNaN ? 0 : $0 }), validity: ratingValid.allSatisfy { $0 } ? nil : ratingValid),
+            Column(
+                .double(t.rating.map { $0.isNaN ? 0 : $0 }), validity: ratingValid.allSatisfy { $0 } ? nil : ratingValid
+            ),
             Column(.timestamp(t.first)), Column(.timestamp(t.last)),
         ]
         if let fold {

@@ -74,7 +74,8 @@ struct FeaturesSettings {
         ParameterSpec("rating", .nullable(.string), default: "rating", "Explicit rating (stars)."),
         ParameterSpec(
             "order", .nullable(.string), default: .null,
-            "Order or invoice id grouping purchase lines; without it, the lines a customer bought at the same instant form one order."),
+            "Order or invoice id grouping purchase lines; without it, the lines a customer bought at the same instant form one order."
+        ),
     ]
 
     static let specs: [ParameterSpec] = [
@@ -83,10 +84,12 @@ struct FeaturesSettings {
             "customers", .nullable(.string), default: "customers",
             "Customer table for demographics and tenure; null when there is none."),
         ParameterSpec(
-            "items", .nullable(.string), default: "items", "Item catalogue for categories and text; null when there is none."),
+            "items", .nullable(.string), default: "items",
+            "Item catalogue for categories and text; null when there is none."),
         ParameterSpec(
             "columns", .object(roleSpecs), default: .object([]),
-            "Which event column plays which role. An optional role whose default column is missing is left out; a column named here must exist."),
+            "Which event column plays which role. An optional role whose default column is missing is left out; a column named here must exist."
+        ),
         ParameterSpec(
             "customer_columns",
             .object([
@@ -112,8 +115,10 @@ struct FeaturesSettings {
             "windows", .array(of: .int(1...36_500), minCount: 1), default: [7, 30, 90],
             "Window lengths in days for per-type counts: as_of − w days < t ≤ as_of."),
         ParameterSpec(
-            "purchase_types", .array(of: .string, minCount: 1), default: ["purchase"], "Event types that are purchases."),
-        ParameterSpec("view_types", .array(of: .string), default: ["view"], "Event types that are views, for conversion."),
+            "purchase_types", .array(of: .string, minCount: 1), default: ["purchase"], "Event types that are purchases."
+        ),
+        ParameterSpec(
+            "view_types", .array(of: .string), default: ["view"], "Event types that are views, for conversion."),
         ParameterSpec(
             "default_event_type", .string, default: "purchase",
             "The type of every event when the log has no event-type column (invoice lines are purchases)."),
@@ -150,7 +155,8 @@ struct FeaturesSettings {
             .object([
                 ParameterSpec(
                     "method", .oneOf(["holdout", "cutoff", "kfold", "none"]), default: "holdout",
-                    "holdout: each customer's latest interactions; cutoff: everything after a time; kfold: seeded folds; none."),
+                    "holdout: each customer's latest interactions; cutoff: everything after a time; kfold: seeded folds; none."
+                ),
                 ParameterSpec(
                     "fraction", .double(0.000001...0.999999), default: 0.2,
                     "Holdout: share of each customer's interactions held out (at least one stays in training)."),
@@ -163,9 +169,11 @@ struct FeaturesSettings {
             "churn",
             .object([
                 ParameterSpec(
-                    "horizon_days", .int(1...36_500), default: 30, "A customer churned when no purchase follows within this many days."),
+                    "horizon_days", .int(1...36_500), default: 30,
+                    "A customer churned when no purchase follows within this many days."),
                 ParameterSpec(
-                    "cutoff", .nullable(.string), default: .null, "Labelling time (ISO 8601); null: as_of minus the horizon."),
+                    "cutoff", .nullable(.string), default: .null,
+                    "Labelling time (ISO 8601); null: as_of minus the horizon."),
                 ParameterSpec(
                     "activity_types", .nullable(.array(of: .string, minCount: 1)), default: .null,
                     "Event types that make a customer active before the cutoff; null: any event."),

@@ -85,7 +85,9 @@ struct InteractionBuilder {
         let day = Double(EventLog.microsPerDay)
         for c in range {
             if let excluding, let excludedOffsets {
-                for i in excludedOffsets[c]..<excludedOffsets[c + 1] { excludedStamp[Int(excluding.item[i])] = Int32(c) }
+                for i in excludedOffsets[c]..<excludedOffsets[c + 1] {
+                    excludedStamp[Int(excluding.item[i])] = Int32(c)
+                }
             }
             let top = min(asOf, upper?[c] ?? asOf)
             touched.removeAll(keepingCapacity: true)
@@ -162,7 +164,9 @@ struct InteractionBuilder {
             let m = min(n - 1, Int((fraction * Double(n) - 1e-9).rounded(.up)))
             guard m > 0 else { continue }
             var rows = Array(offsets[c]..<offsets[c + 1])
-            rows.sort { all.first[$0] < all.first[$1] || (all.first[$0] == all.first[$1] && all.item[$0] < all.item[$1]) }
+            rows.sort {
+                all.first[$0] < all.first[$1] || (all.first[$0] == all.first[$1] && all.item[$0] < all.item[$1])
+            }
             let test = rows[(n - m)...].sorted()
             cut[c] = all.first[test.min { all.first[$0] < all.first[$1] }!]
             testRows += test
