@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "bespoke-collect", targets: ["bespoke-collect"]),
         .executable(name: "bespoke-dedupe", targets: ["bespoke-dedupe"]),
         .executable(name: "bespoke-impute", targets: ["bespoke-impute"]),
+        .executable(name: "bespoke-train", targets: ["bespoke-train"]),
         .executable(name: "bespoke-outliers", targets: ["bespoke-outliers"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "Frame", targets: ["Frame"]),
@@ -54,6 +55,7 @@ let package = Package(
         .executableTarget(name: "bespoke-collect", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-dedupe", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-impute", dependencies: ["BespokeCLI", "Stages"]),
+        .executableTarget(name: "bespoke-train", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-outliers", dependencies: ["BespokeCLI", "Stages"]),
         // Benchmark harness for `make bench`; not part of the product.
         .executableTarget(name: "parquet-bench", dependencies: ["Parquet", "Frame", "Gzip"], path: "Benchmarks/ParquetBench"),
@@ -68,7 +70,7 @@ let package = Package(
         .testTarget(name: "BespokeCLITests", dependencies: ["BespokeCLI", "TestSupport"]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "Frame", "Parquet", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Frame", "Parquet", "TestSupport"]),
-        .testTarget(name: "StagesTests", dependencies: ["Stages", "Frame", "Parquet", "Pipeline", "TestSupport"]),
+        .testTarget(name: "StagesTests", dependencies: ["Stages", "Frame", "Parquet", "Pipeline", "Learn", "TestSupport"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Parquet", "Frame", "Pipeline", "TestSupport"]),
     ]

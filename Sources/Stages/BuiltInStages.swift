@@ -3,7 +3,7 @@ import Pipeline
 /// The data stages this module implements, by kind name, for the registry and the executables.
 public enum BuiltInStages {
     /// The kinds' declarations (name, algorithm version, parameters, tables).
-    public static let kinds: [StageKind] = [CollectStage.kind, DedupeStage.kind, ImputeStage.kind, OutliersStage.kind]
+    public static let kinds: [StageKind] = [CollectStage.kind, DedupeStage.kind, ImputeStage.kind, OutliersStage.kind, TrainStage.kind]
 
     /// The implementation of kind `kind`, or nil when this module has none.
     public static func implementation(for kind: String) -> (any StageImplementation)? {
@@ -12,6 +12,7 @@ public enum BuiltInStages {
         case DedupeStage.name: DedupeStage()
         case ImputeStage.name: ImputeStage()
         case OutliersStage.name: OutliersStage()
+        case TrainStage.name: TrainStage()
         default: nil
         }
     }
