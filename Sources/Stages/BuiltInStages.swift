@@ -3,7 +3,9 @@ import Pipeline
 /// The data stages this module implements, by kind name, for the registry and the executables.
 public enum BuiltInStages {
     /// The kinds' declarations (name, algorithm version, parameters, tables).
-    public static let kinds: [StageKind] = [CollectStage.kind, DedupeStage.kind, ImputeStage.kind, OutliersStage.kind, TrainStage.kind]
+    public static let kinds: [StageKind] = [
+        CollectStage.kind, DedupeStage.kind, ImputeStage.kind, OutliersStage.kind, TrainStage.kind,
+    ]
 
     /// The implementation of kind `kind`, or nil when this module has none.
     public static func implementation(for kind: String) -> (any StageImplementation)? {

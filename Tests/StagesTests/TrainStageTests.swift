@@ -39,8 +39,10 @@ import Testing
     @Test func popularityHandComputed() throws {
         let data = TrainTestData(
             customers: 3, items: 4,
-            train: [Pair(customer: 0, item: 0), Pair(customer: 0, item: 1), Pair(customer: 1, item: 0),
-                Pair(customer: 1, item: 2), Pair(customer: 2, item: 0)],
+            train: [
+                Pair(customer: 0, item: 0), Pair(customer: 0, item: 1), Pair(customer: 1, item: 0),
+                Pair(customer: 1, item: 2), Pair(customer: 2, item: 0),
+            ],
             test: [Pair(customer: 2, item: 1)])
         let out = try run(data, ["models": ["pop": ["kind": "popularity"]], "k": [1, 2]])
         let table = modelTable(out, "pop")
@@ -63,9 +65,11 @@ import Testing
     @Test func itemKNNNeighboursHandComputed() throws {
         let data = TrainTestData(
             customers: 3, items: 3,
-            train: [Pair(customer: 0, item: 0), Pair(customer: 0, item: 1), Pair(customer: 1, item: 0),
+            train: [
+                Pair(customer: 0, item: 0), Pair(customer: 0, item: 1), Pair(customer: 1, item: 0),
                 Pair(customer: 1, item: 1), Pair(customer: 1, item: 2), Pair(customer: 2, item: 1),
-                Pair(customer: 2, item: 2)],
+                Pair(customer: 2, item: 2),
+            ],
             test: [])
         let out = try run(data, ["models": ["knn": ["kind": "item_knn"]]])
         let t = modelTable(out, "knn")
@@ -186,7 +190,10 @@ import Testing
         (["models": ["x": ["kind": "svm"]]], "params.models.x.kind", "one of"),
         (["models": ["x": ["kind": "als", "neighbours": 5]]], "params.models.x.neighbours", "not a hyperparameter"),
         (["models": ["x": ["kind": "svd"]]], "params.models.x", "has no rating"),
-        (["models": ["h": ["kind": "hybrid", "components": ["nope"]]]], "params.models.h.components", "not a configured"),
+        (
+            ["models": ["h": ["kind": "hybrid", "components": ["nope"]]]], "params.models.h.components",
+            "not a configured"
+        ),
         (["models": ["x": ["kind": "item_knn", "alpha": 3]]], "params.models.x", "alpha"),
         (["models": ["x": ["kind": "popularity"]], "select_metric": "ndcg"], "params.select_metric", "ranking metric"),
     ]
@@ -194,7 +201,9 @@ import Testing
     @Test(arguments: errorCases)
     func errorsNameTheJSONPath(_ params: JSONValue, path: String, message: String) throws {
         var data = TrainTestData.blocks(customers: 12)
-        data.train = data.train.map { var p = $0; p.rating = nil; return p }
+        data.train = data.train.map {
+            var p = $0; p.rating = nil; return p
+        }
         do {
             _ = try StageHarness().run("train", params: params, tables: data.tables)
             Issue.record("expected an error at \(path)")

@@ -75,11 +75,14 @@ struct TrainTestData {
         for c in 0..<customers {
             let block = c % blocks
             let customerBias = Double.random(in: -0.5...0.5, using: &random)
-            var chosen = Array(0..<blockSize).shuffled(using: &random).prefix(perCustomer).map { block * blockSize + $0 }
+            var chosen = Array(0..<blockSize).shuffled(using: &random).prefix(perCustomer).map {
+                block * blockSize + $0
+            }
             let noise = Int.random(in: 0..<3, using: &random) * blockSize + blockSize - 1
             if !chosen.contains(noise) { chosen.insert(noise, at: 0) }
             for (t, item) in chosen.enumerated() {
-                let rating = min(5, max(1, (3 + customerBias + itemBias[item] + Double.random(in: -0.3...0.3, using: &random))))
+                let rating = min(
+                    5, max(1, (3 + customerBias + itemBias[item] + Double.random(in: -0.3...0.3, using: &random))))
                 let pair = Pair(
                     customer: c, item: item, strength: Double(1 + t % 3), rating: rating.rounded(), time: Int64(t))
                 if t >= chosen.count - held { test.append(pair) } else { train.append(pair) }

@@ -60,7 +60,9 @@ import Testing
             }
             return all
         case .rating(let p):
-            return (0..<matrix.rows * matrix.columns).map { p.predict(user: $0 / matrix.columns, item: $0 % matrix.columns) }
+            return (0..<matrix.rows * matrix.columns).map {
+                p.predict(user: $0 / matrix.columns, item: $0 % matrix.columns)
+            }
         }
     }
 
@@ -103,8 +105,10 @@ import Testing
             guard case .ranking(let model) = report.model else { continue }
             let name = report.settings.name
             let customers = Array(0..<inputs.customerCount)
-            let recs = try TopKSelection.recommend(model, histories: matrix, customers: customers, k: inputs.itemCount + 5)
-            let again = try TopKSelection.recommend(model, histories: matrix, customers: customers, k: inputs.itemCount + 5)
+            let recs = try TopKSelection.recommend(
+                model, histories: matrix, customers: customers, k: inputs.itemCount + 5)
+            let again = try TopKSelection.recommend(
+                model, histories: matrix, customers: customers, k: inputs.itemCount + 5)
             #expect(recs == again, "\(name) is deterministic")
             for u in customers {
                 let items = recs.items(at: u)

@@ -77,12 +77,14 @@ public enum ModelConfiguration: Sendable, Equatable {
             self = .knnBaseline(c)
         case .svd:
             var c = RatingSVD.Configuration()
-            Self.factorisation(p, &c.factors, &c.epochs, &c.learningRate, &c.regularization, &c.initialMean,
+            Self.factorisation(
+                p, &c.factors, &c.epochs, &c.learningRate, &c.regularization, &c.initialMean,
                 &c.initialStandardDeviation)
             self = .svd(c)
         case .svdpp:
             var c = RatingSVDPlusPlus.Configuration()
-            Self.factorisation(p, &c.factors, &c.epochs, &c.learningRate, &c.regularization, &c.initialMean,
+            Self.factorisation(
+                p, &c.factors, &c.epochs, &c.learningRate, &c.regularization, &c.initialMean,
                 &c.initialStandardDeviation)
             self = .svdpp(c)
         case .ratingBlend:

@@ -45,7 +45,9 @@ enum ModelEvaluator {
         -> [MeasuredValue]
     {
         rankingResults(model, view: view, held: held, ks: ks).flatMap { r in
-            SelectionMetric.RankingMeasure.allCases.map { MeasuredValue(metric: $0.rawValue, k: r.k, value: $0.value(r)) }
+            SelectionMetric.RankingMeasure.allCases.map {
+                MeasuredValue(metric: $0.rawValue, k: r.k, value: $0.value(r))
+            }
         }
     }
 
@@ -56,7 +58,8 @@ enum ModelEvaluator {
         let predicted = model.predict(users: rated.map { held.customers[$0] }, items: rated.map { held.items[$0] })
         let actual = rated.map { held.ratings[$0] }
         return [
-            MeasuredValue(metric: "rmse", k: nil, value: try! RatingAccuracy.rmse(predicted: predicted, actual: actual)),
+            MeasuredValue(
+                metric: "rmse", k: nil, value: try! RatingAccuracy.rmse(predicted: predicted, actual: actual)),
             MeasuredValue(metric: "mae", k: nil, value: try! RatingAccuracy.mae(predicted: predicted, actual: actual)),
         ]
     }

@@ -88,7 +88,8 @@ enum ModelFitter {
     ) throws(Failure) -> RatingBlend.Model {
         let rated = held.ratings.indices.filter { !held.ratings[$0].isNaN }
         guard !rated.isEmpty else {
-            throw Failure(message: "rating_blend needs rated pairs in the validation slice to fit its weights; it has none")
+            throw Failure(
+                message: "rating_blend needs rated pairs in the validation slice to fit its weights; it has none")
         }
         let users = rated.map { held.customers[$0] }
         let items = rated.map { held.items[$0] }

@@ -136,7 +136,10 @@ extension ModelTable {
         case let m as EASE.Model:
             var stored: Int? = nil
             if case .ease(_, let s) = configuration { stored = s }
-            appendEASE(m, keep: stored ?? (m.itemCount <= Self.easeFullStorageItems ? m.itemCount : Self.easeDefaultStoredPerItem))
+            appendEASE(
+                m,
+                keep: stored ?? (m.itemCount <= Self.easeFullStorageItems ? m.itemCount : Self.easeDefaultStoredPerItem)
+            )
         case let m as HybridRecommender.Model:
             appendVector("weights", m.weights)
         default:

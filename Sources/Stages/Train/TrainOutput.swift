@@ -110,7 +110,12 @@ struct TrainOutput {
                 m.append(
                     (
                         "trial_values",
-                        .array(r.trials.map { .object([("parameters", $0.point.json), ("value", $0.value.map(JSONValue.double) ?? .null)]) })
+                        .array(
+                            r.trials.map {
+                                .object([
+                                    ("parameters", $0.point.json), ("value", $0.value.map(JSONValue.double) ?? .null),
+                                ])
+                            })
                     ))
             }
             models.append((r.settings.name, .object(m)))

@@ -150,7 +150,8 @@ public struct TrainSettings: Sendable, Equatable {
         let r = try ParameterReader(json, specs: Self.specs, stage: stage, path: "params")
         var models: [ModelSettings] = []
         for m in try r.object("models") {
-            models.append(try ModelSettings(name: m.key, m.value, stage: stage, path: r.childPath("models") + "." + m.key))
+            models.append(
+                try ModelSettings(name: m.key, m.value, stage: stage, path: r.childPath("models") + "." + m.key))
         }
         guard !models.isEmpty else {
             throw .invalidParameter(stage: stage, path: r.childPath("models"), message: "name at least one model")

@@ -18,7 +18,9 @@ public struct TrainStage: StageImplementation {
     public static let kind = StageKind(
         name: name, algorithmVersion: "1", parameters: TrainSettings.specs,
         reads: inputTables.map { .table($0) },
-        writes: [.table("metrics"), .table("trials"), .table("models"), .prefixedParameterKeys("models", prefix: "model_")],
+        writes: [
+            .table("metrics"), .table("trials"), .table("models"), .prefixedParameterKeys("models", prefix: "model_"),
+        ],
         summary: "Tune, evaluate and fit recommendation and rating models; write metrics, trials and model tables."
     )
 

@@ -69,10 +69,14 @@ public enum TrainedModels {
         kind: ModelKind, configuration: ModelConfiguration, table t: ModelTable, customers: Int, items: Int,
         loaded: [String: TrainedModel], model: String
     ) throws(LoadError) -> TrainedModel {
-        func fail(_ message: String) -> LoadError { LoadError(message: "model '\(model)' (\(kind.rawValue)): \(message)") }
+        func fail(_ message: String) -> LoadError {
+            LoadError(message: "model '\(model)' (\(kind.rawValue)): \(message)")
+        }
         func vector(_ part: String, _ count: Int) throws(LoadError) -> [Double] {
             let range = t.entries(part)
-            guard range.count == count else { throw fail("part '\(part)' has \(range.count) entries, expected \(count)") }
+            guard range.count == count else {
+                throw fail("part '\(part)' has \(range.count) entries, expected \(count)")
+            }
             return Array(t.values[range])
         }
         func dense(_ part: String, _ rows: Int) throws(LoadError) -> (values: [Double], width: Int) {
@@ -84,7 +88,8 @@ public enum TrainedModels {
         }
         func sparse(_ part: String, _ rows: Int, _ columns: Int) throws(LoadError) -> SparseMatrix {
             let range = t.entries(part)
-            for p in range where t.rows[p] < 0 || Int(t.rows[p]) >= rows || t.columns[p] < 0 || Int(t.columns[p]) >= columns {
+            for p in range
+            where t.rows[p] < 0 || Int(t.rows[p]) >= rows || t.columns[p] < 0 || Int(t.columns[p]) >= columns {
                 throw fail("part '\(part)' entry \(p) (\(t.rows[p]), \(t.columns[p])) is outside \(rows) × \(columns)")
             }
             return SparseMatrix(
@@ -120,7 +125,8 @@ public enum TrainedModels {
             case .content(let c):
                 let range = t.entries("item_terms")
                 let terms = Int(t.columns[range].max() ?? -1) + 1
-                return .ranking(ContentRecommender.Model(configuration: c, itemTerms: try sparse("item_terms", items, terms)))
+                return .ranking(
+                    ContentRecommender.Model(configuration: c, itemTerms: try sparse("item_terms", items, terms)))
             case .als(let c):
                 let users = try dense("user_factors", customers)
                 let itemFactors = try vector("item_factors", items * users.width)
@@ -156,9 +162,11 @@ public enum TrainedModels {
                     .knnBaseline(
                         try KNNBaseline.Model(
                             globalMean: try vector("global_mean", 1)[0], userBiases: try vector("user_bias", customers),
-                            itemBiases: try vector("item_bias", items), similarities: try sparse("similarities", side, side),
+                            itemBiases: try vector("item_bias", items),
+                            similarities: try sparse("similarities", side, side),
                             ratings: try sparse("ratings", customers, items), userBased: c.userBased,
-                            neighbours: c.neighbours, minimumNeighbours: c.minimumNeighbours, ratingScale: try scale())))
+                            neighbours: c.neighbours, minimumNeighbours: c.minimumNeighbours, ratingScale: try scale()))
+                )
             case .svd(let c):
                 return .rating(
                     .svd(

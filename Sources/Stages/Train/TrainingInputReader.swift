@@ -34,11 +34,14 @@ struct TrainingInputReader {
     static func itemTermMatrix(items: [Int32], words: StringArray, weights: [Double], itemCount: Int)
         -> (SparseMatrix, [String])
     {
-        let distinct = Array(Set((0..<words.count).map { words[$0] })).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let distinct = Array(Set((0..<words.count).map { words[$0] })).sorted {
+            Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }
         let number = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, Int32($0)) })
         let columns = (0..<words.count).map { number[words[$0]]! }
         return (
-            SparseMatrix(rows: itemCount, columns: distinct.count, rowIndices: items, columnIndices: columns, values: weights),
+            SparseMatrix(
+                rows: itemCount, columns: distinct.count, rowIndices: items, columnIndices: columns, values: weights),
             distinct
         )
     }

@@ -142,11 +142,15 @@ struct TrainingRun {
                         fit: { p throws(ModelFitter.Failure) in
                             try fit(ModelConfiguration(model.kind, p), model, on: validationView, components: parts)
                         },
-                        measure: { ModelEvaluator.measure($0, view: validationView, held: validationHeld, ks: metric.ks) })
+                        measure: {
+                            ModelEvaluator.measure($0, view: validationView, held: validationHeld, ks: metric.ks)
+                        })
                 }
                 chosen[model.name] = ModelConfiguration(model.kind, points[search.best])
                 trials[model.name] = search.trials
-                log("tuned \(model.name): \(points.count) weightings, chose \(points[search.best].json.brief(limit: 200))")
+                log(
+                    "tuned \(model.name): \(points.count) weightings, chose \(points[search.best].json.brief(limit: 200))"
+                )
             } else {
                 chosen[model.name] = ModelConfiguration(model.kind, points[0])
             }
@@ -164,7 +168,8 @@ struct TrainingRun {
             for f in Array(Set(folds)).sorted() {
                 let held = inputs.train.subset(folds.map { $0 == f })
                 let view = TrainingView(
-                    inputs.train.subset(folds.map { $0 != f }), customers: inputs.customerCount, items: inputs.itemCount)
+                    inputs.train.subset(folds.map { $0 != f }), customers: inputs.customerCount, items: inputs.itemCount
+                )
                 var fitted: [String: TrainedModel] = [:]
                 for model in ordered {
                     let start = Date()
