@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "bespoke-collect", targets: ["bespoke-collect"]),
         .executable(name: "bespoke-dedupe", targets: ["bespoke-dedupe"]),
         .executable(name: "bespoke-impute", targets: ["bespoke-impute"]),
+        .executable(name: "bespoke-train", targets: ["bespoke-train"]),
         .executable(name: "bespoke-outliers", targets: ["bespoke-outliers"]),
         .executable(name: "bespoke-features", targets: ["bespoke-features"]),
         .library(name: "Parquet", targets: ["Parquet"]),
@@ -21,18 +22,24 @@ let package = Package(
     ],
     targets: [
         // System libraries from Debian's -dev packages (`make deps` installs them).
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
-                       providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CLibdeflate", path: "Sources/CLibdeflate", pkgConfig: "libdeflate",
-                       providers: [.apt(["libdeflate-dev"])]),
-        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy",
-                       providers: [.apt(["libsnappy-dev"])]),
-        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
-                       providers: [.apt(["libzstd-dev"])]),
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
-        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
-                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CLibdeflate", path: "Sources/CLibdeflate", pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(
+            name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(
+            name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "Gzip", dependencies: ["CZlib", "CLibdeflate", "CSnappy", "CZstd"]),
         .target(name: "Frame"),
@@ -41,36 +48,45 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["Frame", "Parquet", "Gzip", "CSQLite"]),
         // Numeric kernels (models, metrics, TF-IDF): no I/O, no pipeline.
         .target(name: "Learn", dependencies: ["Frame", "COpenBLAS"]),
-        .target(name: "Pipeline", dependencies: [
-            "Frame", "Parquet",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Frame", "Parquet",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(name: "Stages", dependencies: ["Frame", "Parquet", "Pipeline", "Ingest", "Learn"]),
-        .target(name: "BespokeCLI", dependencies: [
-            "Parquet", "Frame", "Gzip", "Pipeline", "Fixtures", "Stages",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "BespokeCLI",
+            dependencies: [
+                "Parquet", "Frame", "Gzip", "Pipeline", "Fixtures", "Stages",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(name: "bespoke", dependencies: ["BespokeCLI"]),
         // One executable per built-in stage kind, each a few lines over `StageProgram`.
         .executableTarget(name: "bespoke-collect", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-dedupe", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-impute", dependencies: ["BespokeCLI", "Stages"]),
+        .executableTarget(name: "bespoke-train", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-outliers", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-features", dependencies: ["BespokeCLI", "Stages"]),
         // Benchmark harness for `make bench`; not part of the product.
-        .executableTarget(name: "parquet-bench", dependencies: ["Parquet", "Frame", "Gzip"], path: "Benchmarks/ParquetBench"),
+        .executableTarget(
+            name: "parquet-bench", dependencies: ["Parquet", "Frame", "Gzip"], path: "Benchmarks/ParquetBench"),
 
         .target(name: "TestSupport", dependencies: ["Frame"], path: "Tests/TestSupport"),
         .testTarget(name: "GzipTests", dependencies: ["Gzip", "TestSupport"]),
         .testTarget(name: "FrameTests", dependencies: ["Frame", "TestSupport"]),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Frame", "Gzip", "TestSupport"],
-                    resources: [.copy("Corpus")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"],
-                    resources: [.copy("Scripts")]),
+        .testTarget(
+            name: "ParquetTests", dependencies: ["Parquet", "Frame", "Gzip", "TestSupport"],
+            resources: [.copy("Corpus")]),
+        .testTarget(
+            name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"],
+            resources: [.copy("Scripts")]),
         .testTarget(name: "BespokeCLITests", dependencies: ["BespokeCLI", "TestSupport"]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "Frame", "Parquet", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Frame", "Parquet", "TestSupport"]),
-        .testTarget(name: "StagesTests", dependencies: ["Stages", "Frame", "Parquet", "Pipeline", "TestSupport"]),
+        .testTarget(
+            name: "StagesTests", dependencies: ["Stages", "Frame", "Parquet", "Pipeline", "Learn", "TestSupport"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Parquet", "Frame", "Pipeline", "TestSupport"]),
     ]

@@ -42,6 +42,10 @@ public enum TableSelector: Sendable, Equatable {
     /// The table a string parameter names (`"customers": "crm_customers"`), by a dotted path
     /// (`"churn.table"`); none when it is null or absent.
     case parameter(String)
+    /// The keys of the object parameter `name`, each with `prefix` in front (`"models":
+    /// {"als": …}` with prefix `model_` → model_als): one table per configured entry whose name
+    /// cannot clash with the stage's fixed tables.
+    case prefixedParameterKeys(String, prefix: String)
 
     func resolve(sources: [String], params: JSONValue) -> [String] {
         switch self {
@@ -49,6 +53,8 @@ public enum TableSelector: Sendable, Equatable {
         case .allSources: sources
         case .parameterKeys(let name):
             if case .object(let members)? = params[name] { members.map(\.key) } else { [] }
+        case .prefixedParameterKeys(let name, let prefix):
+            TableSelector.parameterKeys(name).resolve(sources: sources, params: params).map { prefix + $0 }
         case .parameter(let name):
             if case .string(let table)? = name.split(separator: ".").reduce(params as JSONValue?, { $0?[String($1)] }) {
                 [table]

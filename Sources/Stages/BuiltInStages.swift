@@ -4,8 +4,8 @@ import Pipeline
 public enum BuiltInStages {
     /// The kinds' declarations (name, algorithm version, parameters, tables).
     public static let kinds: [StageKind] = [
-        CollectStage.kind, DedupeStage.kind, ImputeStage.kind, OutliersStage.kind,
-        FeaturesStage.kind,
+        CollectStage.kind, DedupeStage.kind, ImputeStage.kind, OutliersStage.kind, FeaturesStage.kind,
+        TrainStage.kind,
     ]
 
     /// The implementation of kind `kind`, or nil when this module has none.
@@ -16,6 +16,7 @@ public enum BuiltInStages {
         case ImputeStage.name: ImputeStage()
         case OutliersStage.name: OutliersStage()
         case FeaturesStage.name: FeaturesStage()
+        case TrainStage.name: TrainStage()
         default: nil
         }
     }

@@ -1,0 +1,231 @@
+import Foundation
+import Frame
+import Learn
+import Parquet
+import Testing
+
+@testable import Pipeline
+@testable import Stages
+
+/// The train stage run directly on small interaction tables.
+@Suite struct TrainStageTests {
+    typealias Pair = TrainTestData.Pair
+
+    func run(_ data: TrainTestData, _ params: JSONValue) throws -> StageHarness.Outcome {
+        try StageHarness().run("train", params: params, tables: data.tables)
+    }
+
+    /// The metric rows of `model` as "metric@k" → (value, popularity).
+    func metrics(_ outcome: StageHarness.Outcome, model: String) -> [String: (Double, Double?)] {
+        let f = outcome.tables["metrics"]!
+        guard case .string(let models) = f["model"]!.values, case .string(let names) = f["metric"]!.values,
+            case .int32(let ks) = f["k"]!.values, case .double(let values) = f["value"]!.values,
+            case .double(let popularity) = f["popularity"]!.values
+        else { return [:] }
+        var out: [String: (Double, Double?)] = [:]
+        for r in 0..<f.rowCount where models[r] == model {
+            let key = f["k"]!.isNull(r) ? names[r] : "\(names[r])@\(ks[r])"
+            out[key] = (values[r], f["popularity"]!.isNull(r) ? nil : popularity[r])
+        }
+        return out
+    }
+
+    func modelTable(_ outcome: StageHarness.Outcome, _ name: String) -> ModelTable {
+        ModelTable(outcome.tables["model_" + name]!)!
+    }
+
+    /// Popularity i0 = 3, i1 = 1, i2 = 1, i3 = 0 buyers; c2 has seen i0, so its list is i1, i2
+    /// (tie to the smaller index), i3, and its one test item i1 is at rank 1.
+    @Test func popularityHandComputed() throws {
+        let data = TrainTestData(
+            customers: 3, items: 4,
+            train: [
+                Pair(customer: 0, item: 0), Pair(customer: 0, item: 1), Pair(customer: 1, item: 0),
+                Pair(customer: 1, item: 2), Pair(customer: 2, item: 0),
+            ],
+            test: [Pair(customer: 2, item: 1)])
+        let out = try run(data, ["models": ["pop": ["kind": "popularity"]], "k": [1, 2]])
+        let table = modelTable(out, "pop")
+        #expect(table.parts.map(\.name) == ["item_score"])
+        #expect(table.values == [3, 1, 1, 0])
+        let m = metrics(out, model: "pop")
+        #expect(m["precision@1"]?.0 == 1)
+        #expect(m["precision@2"]?.0 == 0.5)
+        #expect(m["recall@2"]?.0 == 1)
+        #expect(m["ndcg@2"]?.0 == 1)
+        #expect(m["map@2"]?.0 == 1)
+        #expect(m["hit_rate@1"]?.0 == 1)
+        #expect(m["coverage@2"]?.0 == 0.5)
+        #expect(m["coverage@2"]?.1 == 0.5)
+        #expect(out.counters.at("evaluation") == "holdout")
+        #expect(out.result.metrics.at("pop.ndcg@2") == .double(1))
+    }
+
+    /// Items over customers: i0 = (1,1,0), i1 = (1,1,1), i2 = (0,1,1); cosines 2/√6, 1/2, 2/√6.
+    @Test func itemKNNNeighboursHandComputed() throws {
+        let data = TrainTestData(
+            customers: 3, items: 3,
+            train: [
+                Pair(customer: 0, item: 0), Pair(customer: 0, item: 1), Pair(customer: 1, item: 0),
+                Pair(customer: 1, item: 1), Pair(customer: 1, item: 2), Pair(customer: 2, item: 1),
+                Pair(customer: 2, item: 2),
+            ],
+            test: [])
+        let out = try run(data, ["models": ["knn": ["kind": "item_knn"]]])
+        let t = modelTable(out, "knn")
+        #expect(t.rows == [0, 0, 1, 1, 2, 2])
+        #expect(t.columns == [1, 2, 0, 2, 0, 1])
+        let c = 2 / 6.0.squareRoot()
+        for (value, expected) in zip(t.values, [c, 0.5, c, c, 0.5, c]) { #expect(abs(value - expected) < 1e-12) }
+        #expect(out.counters.at("evaluation") == "none")
+        #expect(out.tables["metrics"]!.rowCount == 0)
+    }
+
+    /// The grid point with the best validation NDCG is chosen, every point is recorded, and the
+    /// test side plays no part in the choice.
+    @Test func tuningPicksTheBestValidationPointAndNeverReadsTest() throws {
+        var data = TrainTestData.blocks()
+        let params: JSONValue = [
+            "models": ["knn": ["kind": "item_knn", "neighbours": [1, 5, 40], "shrinkage": [0, 10]]],
+            "select_metric": "ndcg@5",
+        ]
+        let first = try run(data, params)
+        let trials = first.tables["trials"]!
+        #expect(trials.rowCount == 6)
+        guard case .double(let values) = trials["value"]!.values, case .bool(let chosen) = trials["chosen"]!.values,
+            case .string(let parameters) = trials["parameters"]!.values
+        else { Issue.record("trials columns"); return }
+        let best = values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) }!
+        #expect(chosen == values.indices.map { $0 == best })
+        #expect(parameters[0] == #"{"neighbours":1,"shrinkage":0}"#)
+        #expect(first.counters.at("models.knn.trials") == .int(6))
+        // A different test side changes the metrics but not a single trial.
+        data.test = data.test.map { Pair(customer: $0.customer, item: ($0.item + 5) % data.items, time: $0.time) }
+        data.test = Array(
+            Dictionary(data.test.map { ("\($0.customer)-\($0.item)", $0) }, uniquingKeysWith: { a, _ in a }).values)
+        data.test.removeAll { p in data.train.contains { $0.customer == p.customer && $0.item == p.item } }
+        let second = try run(data, params)
+        #expect(try first.bytes("trials.parquet") == second.bytes("trials.parquet"))
+        #expect(try first.bytes("model_knn.parquet") == second.bytes("model_knn.parquet"))
+        #expect(try first.bytes("metrics.parquet") != second.bytes("metrics.parquet"))
+    }
+
+    /// With folds, each fold is judged by models fitted on the others and the means reported:
+    /// checked against popularity fitted fold by fold with Learn directly.
+    @Test func kfoldMeansOverFolds() throws {
+        var data = TrainTestData.blocks(customers: 60)
+        data.train = (data.train + data.test).enumerated().map { n, p in
+            var q = p
+            q.fold = Int32(n % 3)
+            return q
+        }
+        data.test = []
+        let out = try run(data, ["models": ["pop": ["kind": "popularity"]], "k": [5]])
+        #expect(out.counters.at("evaluation") == "kfold")
+        var expected = 0.0
+        let rows = data.train.sorted { ($0.customer, $0.item) < ($1.customer, $1.item) }
+        for f in Int32(0)..<3 {
+            let fit = rows.filter { $0.fold != f }
+            let held = rows.filter { $0.fold == f }
+            let matrix = SparseMatrix(
+                rows: data.customers, columns: data.items, rowIndices: fit.map { Int32($0.customer) },
+                columnIndices: fit.map { Int32($0.item) }, values: fit.map(\.strength))
+            let model = try PopularityRecommender.fit(matrix)
+            let customers = Array(Set(held.map(\.customer))).sorted()
+            let position = Dictionary(uniqueKeysWithValues: customers.enumerated().map { ($1, Int32($0)) })
+            let relevant = SparseMatrix(
+                rows: customers.count, columns: data.items, rowIndices: held.map { position[$0.customer]! },
+                columnIndices: held.map { Int32($0.item) }, values: held.map { _ in 1 })
+            let recs = try TopKSelection.recommend(model, histories: matrix, customers: customers, k: 5)
+            expected += try RankingMetrics.evaluate(
+                recommendations: recs, relevant: relevant, itemCount: data.items, ks: [5])[0].ndcg
+        }
+        let m = metrics(out, model: "pop")
+        #expect(abs(m["ndcg@5"]!.0 - expected / 3) < 1e-15)
+        #expect(m["ndcg@5"]!.1 == m["ndcg@5"]!.0)
+    }
+
+    /// On co-purchase blocks every collaborative model ranks the held-out items of a customer's
+    /// block well above popularity.
+    @Test func collaborativeModelsBeatPopularityOnPlantedBlocks() throws {
+        let data = TrainTestData.blocks()
+        let out = try run(
+            data,
+            [
+                "models": [
+                    "item_knn": ["kind": "item_knn"], "user_knn": ["kind": "user_knn", "neighbours": 30],
+                    "als": ["kind": "als", "factors": 8, "regularization": 0.1, "iterations": 10],
+                    "ease": ["kind": "ease", "lambda": 10],
+                    "hybrid": ["kind": "hybrid", "components": ["item_knn", "als"]],
+                ]
+            ])
+        for model in ["item_knn", "user_knn", "als", "ease", "hybrid"] {
+            let ndcg = metrics(out, model: model)["ndcg@10"]!
+            #expect(ndcg.0 > ndcg.1! + 0.1, "\(model): \(ndcg.0) vs popularity \(ndcg.1!)")
+        }
+    }
+
+    @Test func ratingModelsReportErrorsAndBlend() throws {
+        let data = TrainTestData.blocks()
+        let out = try run(
+            data,
+            [
+                "models": [
+                    "base": ["kind": "baseline"], "knnb": ["kind": "knn_baseline", "neighbours": 20],
+                    "svd": ["kind": "svd", "factors": 5, "epochs": [5, 20]], "svdpp": ["kind": "svdpp", "factors": 4],
+                    "blend": ["kind": "rating_blend", "components": ["base", "svd"]],
+                ]
+            ])
+        for model in ["base", "knnb", "svd", "svdpp", "blend"] {
+            let m = metrics(out, model: model)
+            #expect(m["rmse"] != nil && m["rmse"]!.0 > 0 && m["rmse"]!.0 < 1.5, "\(model)")
+            #expect(m["mae"]!.0 <= m["rmse"]!.0)
+            #expect(m["rmse"]!.1 == nil)
+        }
+        guard case .string(let metricNames) = out.tables["trials"]!["metric"]!.values else { return }
+        #expect(metricNames[0] == "rmse" && metricNames.count == 2)
+    }
+
+    static let errorCases: [(params: JSONValue, path: String, message: String)] = [
+        (["models": ["x": ["kind": "svm"]]], "params.models.x.kind", "one of"),
+        (["models": ["x": ["kind": "als", "neighbours": 5]]], "params.models.x.neighbours", "not a hyperparameter"),
+        (["models": ["x": ["kind": "svd"]]], "params.models.x", "has no rating"),
+        (
+            ["models": ["h": ["kind": "hybrid", "components": ["nope"]]]], "params.models.h.components",
+            "not a configured"
+        ),
+        (["models": ["x": ["kind": "item_knn", "alpha": 3]]], "params.models.x", "alpha"),
+        (["models": ["x": ["kind": "popularity"]], "select_metric": "ndcg"], "params.select_metric", "ranking metric"),
+    ]
+
+    @Test(arguments: errorCases)
+    func errorsNameTheJSONPath(_ params: JSONValue, path: String, message: String) throws {
+        var data = TrainTestData.blocks(customers: 12)
+        data.train = data.train.map {
+            var p = $0; p.rating = nil; return p
+        }
+        do {
+            _ = try StageHarness().run("train", params: params, tables: data.tables)
+            Issue.record("expected an error at \(path)")
+        } catch {
+            let text = String(describing: error)
+            #expect(text.contains(path + ":") || text.contains("at " + path), "\(text)")
+            #expect(text.contains(message), "\(text)")
+        }
+    }
+
+    /// Same inputs, params and seed: every file byte-identical.
+    @Test func deterministicBytes() throws {
+        let data = TrainTestData.blocks(customers: 80)
+        let params: JSONValue = [
+            "models": [
+                "als": ["kind": "als", "factors": 4, "iterations": 3], "svd": ["kind": "svd", "factors": 3],
+                "content": ["kind": "content"],
+            ]
+        ]
+        let a = try run(data, params)
+        let b = try run(data, params)
+        #expect(a.files == b.files)
+        for f in a.files { #expect(try a.bytes(f) == b.bytes(f), "\(f)") }
+    }
+}
