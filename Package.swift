@@ -47,14 +47,18 @@ let package = Package(
         .target(name: "Fixtures", dependencies: ["Frame", "Parquet", "Gzip"]),
         .target(name: "Ingest", dependencies: ["Frame", "Parquet", "Gzip", "CSQLite"]),
         // Numeric kernels (models, metrics, TF-IDF): no I/O, no pipeline.
-        .target(name: "Learn", dependencies: ["Frame", "COpenBLAS"]),
+        // The numeric kernels are optimised in debug builds too: the tests fit and score real
+        // models on the Fixtures, which unoptimised loops make minutes slower.
+        .target(name: "Learn", dependencies: ["Frame", "COpenBLAS"], swiftSettings: optimisedInDebug),
         .target(
             name: "Pipeline",
             dependencies: [
                 "Frame", "Parquet",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .target(name: "Stages", dependencies: ["Frame", "Parquet", "Pipeline", "Ingest", "Learn"]),
+        .target(
+            name: "Stages", dependencies: ["Frame", "Parquet", "Pipeline", "Ingest", "Learn"],
+            swiftSettings: optimisedInDebug),
         .target(
             name: "BespokeCLI",
             dependencies: [
@@ -91,3 +95,6 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Parquet", "Frame", "Pipeline", "TestSupport"]),
     ]
 )
+
+/// `-O` for debug builds of the compute-heavy targets (testing stays enabled, so `@testable` works).
+var optimisedInDebug: [SwiftSetting] { [.unsafeFlags(["-O"], .when(configuration: .debug))] }
