@@ -19,10 +19,11 @@ struct TrainOutput {
         reports.map { ($0.settings.name, ModelTable($0.model, configuration: $0.configuration)) }
     }
 
+    /// Every table but `models`, which is written last: it records each model table's SHA-256,
+    /// so a stage that reads `models` (score) is rerun whenever any model changes.
     var tables: [(name: String, frame: Frame)] {
-        let models = modelTables
-        return [("metrics", metricsFrame), ("trials", trialsFrame), ("models", modelsFrame(models))]
-            + models.map { (TrainedModels.tableName($0.name), $0.table.frame) }
+        [("metrics", metricsFrame), ("trials", trialsFrame)]
+            + modelTables.map { (TrainedModels.tableName($0.name), $0.table.frame) }
     }
 
     /// One row per (model, metric, K): the value, and popularity's beside it for ranking measures.
@@ -79,7 +80,7 @@ struct TrainOutput {
             ])
     }
 
-    func modelsFrame(_ tables: [(name: String, table: ModelTable)]) -> Frame {
+    func modelsFrame(_ tables: [(name: String, table: ModelTable)], tableHashes: [String]) -> Frame {
         let rs = reports
         return try! Frame(
             schema: TrainedModels.modelsSchema,
@@ -90,6 +91,7 @@ struct TrainOutput {
                 Column(.int64(rs.map { _ in Int64(inputs.customerCount) })),
                 Column(.int64(rs.map { _ in Int64(inputs.itemCount) })),
                 Column(.int64(rs.map { Int64($0.trials.count) })), Column(.bool(tables.map(\.table.pruned))),
+                Column(.string(StringArray(tableHashes))),
             ])
     }
 

@@ -39,6 +39,19 @@ public struct TrainStage: StageImplementation {
                 throw StageError.parquet(stage: Self.name, table: table, error)
             }
         }
+        let models = output.modelTables
+        var hashes: [String] = []
+        for m in models {
+            let table = TrainedModels.tableName(m.name)
+            do { hashes.append(try SHA256Hex.ofFile(context.outputPath(table)).sha256) } catch {
+                throw StageError.invalidParameter(stage: Self.name, path: table, message: "cannot hash: \(error)")
+            }
+        }
+        do {
+            try ParquetWriter.write(output.modelsFrame(models, tableHashes: hashes), to: context.outputPath("models"))
+        } catch {
+            throw StageError.parquet(stage: Self.name, table: "models", error)
+        }
         return StageResult(counters: output.counters, metrics: output.metrics)
     }
 }

@@ -19,7 +19,7 @@ public enum TrainedModels {
         Field("model", .string, nullable: false), Field("kind", .string, nullable: false),
         Field("configuration", .string, nullable: false), Field("customers", .int64, nullable: false),
         Field("items", .int64, nullable: false), Field("trials", .int64, nullable: false),
-        Field("pruned", .bool, nullable: false),
+        Field("pruned", .bool, nullable: false), Field("table_sha256", .string, nullable: false),
     ])
 
     /// The file of model `name`'s table.
