@@ -3,13 +3,13 @@ import Foundation
 /// Readable names and descriptions of segments, from where each segment's centroid lies in the
 /// population — never from fixed numbers, so the same rules read any business's data.
 ///
-/// With RFM roles (recency, frequency and optionally monetary columns), each role's centroid value
-/// is placed at its population percentile and read as low, mid or high by `cuts`; recency reads
-/// inverted (fewer days = more recent). The (recency, frequency) levels pick the classic RFM name:
+/// With RFM roles (recency, frequency and optionally monetary columns), each role's segment mean is
+/// placed in the population as a z-score (of `log1p` values for a skewed non-negative column) and
+/// read as low (≤ −cut), mid or high (≥ cut); recency reads inverted (fewer days = more recent). The (recency, frequency) levels pick the classic RFM name:
 /// Champions (recent, frequent, spend not low), Loyal, New (recent, few orders), At risk (used to
 /// buy often, not lately), Hibernating (neither), Needs attention, About to sleep. Without roles,
-/// the two columns whose centroid lies farthest from the population mean in standard deviations
-/// (at least `minimumZ`) name it: "high income, low age", "plan=Premium"; else "Typical".
+/// the two columns whose segment mean lies farthest from the population mean in standard deviations
+/// (of `log1p` values for a skewed non-negative column; at least `minimumZ`) name it: "high income, low age", "plan=Premium"; else "Typical".
 enum SegmentNaming {
     struct Named: Sendable, Equatable {
         var name: String
@@ -44,24 +44,35 @@ enum SegmentNaming {
         return (0..<k).map { counts[$0] == 0 ? .nan : sums[$0] / Double(counts[$0]) }
     }
 
-    /// The mid-rank percentile of `value` among `sorted`: (below + ½ equal) / count.
-    static func percentile(_ value: Double, sorted: [Double]) -> Double {
-        func firstIndex(_ predicate: (Double) -> Bool) -> Int {
-            var lo = 0
-            var hi = sorted.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if predicate(sorted[mid]) { hi = mid } else { lo = mid + 1 }
-            }
-            return lo
+    /// The values a role is compared on: `log1p` of a non-negative column whose skewness exceeds 1
+    /// (spend, order counts), so a few very large customers do not make everyone else "average".
+    static func comparable(_ values: [Double]) -> [Double] {
+        let n = Double(max(1, values.count))
+        let mean = values.reduce(0, +) / n
+        var m2 = 0.0
+        var m3 = 0.0
+        for v in values {
+            let d = v - mean
+            m2 += d * d
+            m3 += d * d * d
         }
-        let below = firstIndex { $0 >= value }
-        let notAbove = firstIndex { $0 > value }
-        return (Double(below) + Double(notAbove - below) / 2) / Double(sorted.count)
+        m2 /= n
+        m3 /= n
+        let skewed = m2 > 0 && m3 / pow(m2, 1.5) > 1
+        return skewed && values.allSatisfy({ $0 >= 0 }) ? values.map { log1p($0) } : values
     }
 
-    static func level(_ percentile: Double, cuts: (low: Double, high: Double)) -> Level {
-        percentile < cuts.low ? .low : (percentile >= cuts.high ? .high : .mid)
+    /// How many population standard deviations each segment's mean lies from the population mean
+    /// (0 for a constant column, NaN for an empty segment).
+    static func zScores(_ values: [Double], labels: [Int32], k: Int) -> [Double] {
+        let n = Double(max(1, values.count))
+        let mean = values.reduce(0, +) / n
+        let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+        return segmentMeans(values, labels: labels, k: k).map { sd > 0 ? ($0 - mean) / sd : ($0.isNaN ? .nan : 0) }
+    }
+
+    static func level(_ z: Double, cut: Double) -> Level {
+        z <= -cut ? .low : (z >= cut ? .high : .mid)
     }
 
     static func format(_ v: Double) -> String {
@@ -73,17 +84,16 @@ enum SegmentNaming {
     /// RFM names for `k` segments.
     static func rfm(
         recency: NumericColumn, frequency: NumericColumn, monetary: NumericColumn?, labels: [Int32], k: Int,
-        cuts: (low: Double, high: Double)
+        cut: Double
     ) -> [Named] {
         let roles = [recency, frequency] + (monetary.map { [$0] } ?? [])
-        let sorted = roles.map { $0.values.sorted() }
         let overall = roles.map { $0.values.reduce(0, +) / Double(max(1, $0.values.count)) }
         let means = roles.map { segmentMeans($0.values, labels: labels, k: k) }
+        let z = roles.map { zScores(comparable($0.values), labels: labels, k: k) }
         return (0..<k).map { s in
-            let p = (0..<roles.count).map { percentile(means[$0][s], sorted: sorted[$0]) }
-            let r = level(1 - p[0], cuts: cuts)
-            let f = level(p[1], cuts: cuts)
-            let m = monetary == nil ? nil : level(p[2], cuts: cuts)
+            let r = level(-z[0][s], cut: cut)
+            let f = level(z[1][s], cut: cut)
+            let m = monetary == nil ? nil : level(z[2][s], cut: cut)
             let name: String
             switch (r, f) {
             case (.high, .high): name = m == .low ? "Loyal" : "Champions"
@@ -124,12 +134,11 @@ enum SegmentNaming {
         var traits = [[Trait]](repeating: [], count: k)
         var order = 0
         for column in numeric {
-            let n = Double(max(1, column.values.count))
-            let mean = column.values.reduce(0, +) / n
-            let sd = (column.values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+            let mean = column.values.reduce(0, +) / Double(max(1, column.values.count))
             let means = segmentMeans(column.values, labels: labels, k: k)
-            for s in 0..<k where sd > 0 && !means[s].isNaN {
-                let z = (means[s] - mean) / sd
+            let zs = zScores(comparable(column.values), labels: labels, k: k)
+            for s in 0..<k where zs[s] != 0 && !zs[s].isNaN {
+                let z = zs[s]
                 traits[s].append(
                     Trait(
                         z: z, order: order, label: (z > 0 ? "high " : "low ") + column.name,

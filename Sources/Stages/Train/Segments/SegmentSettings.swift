@@ -26,8 +26,8 @@ struct SegmentSettings: Sendable {
     var recency: String?
     var frequency: String?
     var monetary: String?
-    /// The population percentiles below which a centroid is "low" and from which it is "high".
-    var levelCuts: (low: Double, high: Double)
+    /// How many population standard deviations from the mean make an RFM role "low" or "high".
+    var levelZ: Double
     /// Columns whose centroid lies at least this many population standard deviations from the
     /// mean may name a segment (outside RFM).
     var distinctiveZ: Double
@@ -70,8 +70,8 @@ struct SegmentSettings: Sendable {
             "Above this many rows the silhouette is computed on a seeded sample of this size."),
         ParameterSpec("roles", .object(roleSpecs), default: [:], "RFM roles used to name segments."),
         ParameterSpec(
-            "level_cuts", .array(of: .double(0...1), minCount: 2), default: [0.333_333_333_333_333_3, 0.666_666_666_666_666_6],
-            "Population percentiles of a centroid value below which it reads as low, and from which as high."),
+            "level_z", .double(0 ... .infinity), default: 0.5,
+            "RFM: a segment's mean this many standard deviations below / above the population's reads as low / high."),
         ParameterSpec(
             "distinctive_z", .double(0 ... .infinity), default: 0.5,
             "Outside RFM: a column names a segment when its centroid is this many standard deviations from the mean."),
@@ -107,11 +107,7 @@ struct SegmentSettings: Sendable {
         recency = try roles.string("recency")
         frequency = try roles.string("frequency")
         monetary = try roles.string("monetary")
-        let cuts = try r.value("level_cuts").arrayValue?.compactMap(\.doubleValue) ?? []
-        guard cuts.count == 2, cuts[0] > 0, cuts[0] < cuts[1], cuts[1] < 1 else {
-            throw r.fail("level_cuts", "two percentiles 0 < low < high < 1", try r.value("level_cuts"))
-        }
-        levelCuts = (cuts[0], cuts[1])
+        levelZ = try r.double("level_z", in: 0 ... .infinity) ?? 0.5
         distinctiveZ = try r.double("distinctive_z", in: 0 ... .infinity) ?? 0.5
     }
 }

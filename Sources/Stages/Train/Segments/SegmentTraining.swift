@@ -236,7 +236,7 @@ public enum SegmentTraining {
         if let recency, let frequency {
             named = SegmentNaming.rfm(
                 recency: recency, frequency: frequency, monetary: monetary, labels: clustering.labels,
-                k: clustering.k, cuts: settings.levelCuts)
+                k: clustering.k, cut: settings.levelZ)
         } else {
             let layout = PreparedLayout(preparation)
             var numeric: [SegmentNaming.NumericColumn] = []
