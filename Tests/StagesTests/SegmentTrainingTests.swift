@@ -7,7 +7,8 @@ import Testing
 
 @Suite struct SegmentTrainingTests {
     static func train(_ params: JSONValue, _ table: Frame, seed: Int64 = 7) throws -> TrainingOutput {
-        try SegmentTraining.run(params: params, path: "params.segments", table: table, tableName: "customers", seed: seed)
+        try SegmentTraining.run(
+            params: params, path: "params.segments", table: table, tableName: "customers", seed: seed)
     }
 
     static func doubles(_ frame: Frame?, _ column: String) -> [Double] {
@@ -139,7 +140,8 @@ import Testing
         let champions = Toy.values(segments?["segment_name"]).firstIndex(of: "Champions")!
         let description = Toy.values(segments?["description"])[champions]!
         #expect(description.hasPrefix("recent, frequent, high spend ("))
-        #expect(Toy.values(segments?["description"]).contains { $0?.hasPrefix("used to buy often, not lately") ?? false })
+        #expect(
+            Toy.values(segments?["description"]).contains { $0?.hasPrefix("used to buy often, not lately") ?? false })
         // The monetary column had missing values: the model carries an indicator feature.
         #expect(out.counters["features"] == 4)
         #expect(out.counters["columns"] == ["recency_days", "orders", "monetary"])
@@ -208,7 +210,7 @@ import Testing
             _ = try Self.train(["columns": ["recency_day", "orders"]], table)
         } catch {
             #expect("\(error)".contains("params.segments.columns[0]"))
-            #expect("\(error)".contains("recency_days"))
+            #expect("\(error)".contains("did you mean 'recency_days'?"))
         }
         do {
             _ = try Self.train(["roles": ["recency": "last_seen"]], table)

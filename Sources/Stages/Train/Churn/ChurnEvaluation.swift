@@ -73,7 +73,8 @@ struct EvaluationRows {
         do {
             return try Frame(
                 schema: Schema([
-                    Field("scope", .string, nullable: false), Field("fold", .int32), Field("rows", .int64, nullable: false),
+                    Field("scope", .string, nullable: false), Field("fold", .int32),
+                    Field("rows", .int64, nullable: false),
                     Field("positives", .int64, nullable: false), Field("c", .double), Field("threshold", .double),
                     Field("roc_auc", .double), Field("pr_auc", .double), Field("precision", .double, nullable: false),
                     Field("recall", .double, nullable: false), Field("f1", .double, nullable: false),

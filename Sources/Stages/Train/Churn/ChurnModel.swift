@@ -88,7 +88,8 @@ public struct ChurnModel: Sendable {
         }
         let label = reader.rows("label").first
         return ChurnModel(
-            preparation: preparation, coefficients: rows.map { $0.value ?? .nan }, intercept: try reader.scalar("intercept"),
+            preparation: preparation, coefficients: rows.map { $0.value ?? .nan },
+            intercept: try reader.scalar("intercept"),
             threshold: try reader.scalar("threshold"), c: try reader.scalar("c"), label: label?.name ?? "",
             positive: label?.label)
     }

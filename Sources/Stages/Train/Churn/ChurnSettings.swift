@@ -68,7 +68,8 @@ struct ChurnSettings: Sendable {
         positive = try r.string("positive")
         columns = try r.strings("columns")
         exclude = try r.strings("exclude") ?? []
-        preparation = try PreparationSettings(try r.value("preparation"), stage: stage, path: r.childPath("preparation"))
+        preparation = try PreparationSettings(
+            try r.value("preparation"), stage: stage, path: r.childPath("preparation"))
         let c = try r.value("c")
         if let single = c.doubleValue {
             cValues = [single]

@@ -5,7 +5,8 @@ import Pipeline
 
 /// The `churn` section of the train stage: an L2-regularised logistic regression on a labelled
 /// customer table, evaluated by seeded stratified k-fold cross-validation, then refitted on every
-/// labelled row. Tables: `churn_coefficients`, `churn_model`, `churn_evaluation`, `churn_calibration`.
+/// labelled row. Tables: `churn_coefficients`, `churn_model`, `churn_evaluation`, `churn_calibration`,
+/// `churn_out_of_fold`.
 ///
 /// Each evaluation fold fits its own preparation (medians, levels, scales) and, when `c` is a list,
 /// chooses C by inner cross-validation on its training rows only, so no held-out row leaks into
@@ -38,13 +39,15 @@ public enum ChurnTraining {
         guard positives >= settings.folds, labels.count - positives >= settings.folds else {
             throw .invalidParameter(
                 stage: stage, path: path + ".folds",
-                message: "table '\(tableName)': \(settings.folds) folds need at least \(settings.folds) rows of each class,"
+                message:
+                    "table '\(tableName)': \(settings.folds) folds need at least \(settings.folds) rows of each class,"
                     + " got \(positives) churned and \(labels.count - positives) not")
         }
         let root = SeededRandom(seed: UInt64(bitPattern: seed))
         var foldRandom = root.derived(1)
         let foldOf = try learning(stage: stage, path: path + ".folds") { () throws(EstimatorParameterError) in
-            try StratifiedKFold(folds: settings.folds).assign(labels: labels.map { $0 ? 1 : 0 }, seed: foldRandom.next())
+            try StratifiedKFold(folds: settings.folds).assign(
+                labels: labels.map { $0 ? 1 : 0 }, seed: foldRandom.next())
         }
 
         // Outer cross-validation: every row is scored by a model that never saw it.
@@ -114,6 +117,12 @@ public enum ChurnTraining {
                 ("churn_coefficients", try coefficientsTable(model)), ("churn_model", model.table),
                 ("churn_evaluation", try evaluation.frame()),
                 ("churn_calibration", try calibrationTable(calibration)),
+                (
+                    "churn_out_of_fold",
+                    try outOfFoldTable(
+                        key: frame[settings.key]!, keyName: settings.key, labels: labels, folds: foldOf,
+                        probabilities: outOfFold, predicted: predicted)
+                ),
             ],
             counters: counters, metrics: metrics)
     }
@@ -237,6 +246,25 @@ public enum ChurnTraining {
         } catch { throw .frame(stage: stage, table: "churn_coefficients", error) }
     }
 
+    /// `churn_out_of_fold`: each labelled customer's held-out probability, the fold that held it
+    /// out, and the call at that fold's threshold — what the evaluation measured, row by row.
+    static func outOfFoldTable(
+        key: Column, keyName: String, labels: [Bool], folds: [Int32], probabilities: [Double], predicted: [Bool]
+    ) throws(StageError) -> Frame {
+        do {
+            return try Frame(
+                schema: Schema([
+                    Field(keyName, key.type, nullable: key.validity != nil), Field("churned", .bool, nullable: false),
+                    Field("fold", .int32, nullable: false), Field("probability", .double, nullable: false),
+                    Field("predicted", .bool, nullable: false),
+                ]),
+                columns: [
+                    key, Column(.bool(labels)), Column(.int32(folds)), Column(.double(probabilities)),
+                    Column(.bool(predicted)),
+                ])
+        } catch { throw .frame(stage: stage, table: "churn_out_of_fold", error) }
+    }
+
     /// `churn_calibration`: one row per probability bin, empty bins with null rates.
     static func calibrationTable(_ bins: [ClassificationMetrics.CalibrationBin]) throws(StageError) -> Frame {
         do {
@@ -249,8 +277,10 @@ public enum ChurnTraining {
                 columns: [
                     Column(.int32(bins.indices.map { Int32($0) })), Column(.double(bins.map(\.lower))),
                     Column(.double(bins.map(\.upper))),
-                    Column(.double(bins.map { $0.count == 0 ? 0 : $0.meanPredicted }), validity: bins.map { $0.count > 0 }),
-                    Column(.double(bins.map { $0.count == 0 ? 0 : $0.observedRate }), validity: bins.map { $0.count > 0 }),
+                    Column(
+                        .double(bins.map { $0.count == 0 ? 0 : $0.meanPredicted }), validity: bins.map { $0.count > 0 }),
+                    Column(
+                        .double(bins.map { $0.count == 0 ? 0 : $0.observedRate }), validity: bins.map { $0.count > 0 }),
                     Column(.int64(bins.map { Int64($0.count) })),
                 ])
         } catch { throw .frame(stage: stage, table: "churn_calibration", error) }

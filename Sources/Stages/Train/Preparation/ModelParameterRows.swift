@@ -112,7 +112,8 @@ struct ModelParameterReader: Sendable {
     func rows(_ part: String) -> [Row] { byPart[part] ?? [] }
 
     func corrupt(_ message: String) -> StageError {
-        .invalidParameter(stage: stage, path: "table '\(table)'", message: "not a model table this version reads: \(message)")
+        .invalidParameter(
+            stage: stage, path: "table '\(table)'", message: "not a model table this version reads: \(message)")
     }
 
     /// The single number of `part` for `name`.

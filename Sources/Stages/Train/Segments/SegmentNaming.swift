@@ -117,7 +117,8 @@ enum SegmentNaming {
             let figures = (0..<roles.count).map {
                 "\(roles[$0].name) \(format(means[$0][s])) vs \(format(overall[$0])) overall"
             }
-            return Named(name: name, description: traits.joined(separator: ", ") + " (" + figures.joined(separator: "; ") + ")")
+            return Named(
+                name: name, description: traits.joined(separator: ", ") + " (" + figures.joined(separator: "; ") + ")")
         }
     }
 
@@ -156,7 +157,9 @@ enum SegmentNaming {
                 traits[s].append(
                     Trait(
                         z: z, order: order, label: "\(level.column)=\(level.level)",
-                        figure: "\(level.column)=\(level.level) \(format(100 * shares[s]))% vs \(format(100 * share))% overall"))
+                        figure:
+                            "\(level.column)=\(level.level) \(format(100 * shares[s]))% vs \(format(100 * share))% overall"
+                    ))
             }
             order += 1
         }

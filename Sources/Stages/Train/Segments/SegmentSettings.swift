@@ -64,7 +64,8 @@ struct SegmentSettings: Sendable {
             "K-Means: stop when the squared centre shift is ≤ tol × mean feature variance."),
         ParameterSpec(
             "eps", .double(0 ... .infinity), default: 0.5, "DBSCAN: neighbourhood radius in prepared feature units."),
-        ParameterSpec("min_samples", .int(1...1_000_000), default: 5, "DBSCAN: neighbours (self included) of a core point."),
+        ParameterSpec(
+            "min_samples", .int(1...1_000_000), default: 5, "DBSCAN: neighbours (self included) of a core point."),
         ParameterSpec(
             "silhouette_sample", .int(2...10_000_000), default: 10_000,
             "Above this many rows the silhouette is computed on a seeded sample of this size."),
@@ -83,7 +84,8 @@ struct SegmentSettings: Sendable {
         key = try r.string("key") ?? "customer_id"
         columns = try r.strings("columns")
         exclude = try r.strings("exclude") ?? []
-        preparation = try PreparationSettings(try r.value("preparation"), stage: stage, path: r.childPath("preparation"))
+        preparation = try PreparationSettings(
+            try r.value("preparation"), stage: stage, path: r.childPath("preparation"))
         method = Method(rawValue: try r.oneOf("method", Method.allCases.map(\.rawValue)))!
         let kValue = try r.value("k")
         if let single = kValue.intValue, single >= 1 {

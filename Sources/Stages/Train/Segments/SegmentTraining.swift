@@ -51,14 +51,14 @@ public enum SegmentTraining {
         let assignments: Frame
         do {
             assignments = try Frame(
-            schema: Schema([
-                Field(settings.key, keyColumn.type, nullable: keyColumn.validity != nil),
-                Field("segment", .int32, nullable: false), Field("segment_name", .string, nullable: false),
-            ]),
-            columns: [
-                keyColumn, Column(.int32(clustering.labels)),
-                Column(.string(StringArray(clustering.labels.map { $0 < 0 ? noiseName : named[Int($0)].name }))),
-            ])
+                schema: Schema([
+                    Field(settings.key, keyColumn.type, nullable: keyColumn.validity != nil),
+                    Field("segment", .int32, nullable: false), Field("segment_name", .string, nullable: false),
+                ]),
+                columns: [
+                    keyColumn, Column(.int32(clustering.labels)),
+                    Column(.string(StringArray(clustering.labels.map { $0 < 0 ? noiseName : named[Int($0)].name }))),
+                ])
         } catch { throw .frame(stage: stage, table: "segment_assignments", error) }
         let model = SegmentModel(
             preparation: preparation, method: settings.method.rawValue, segmentNames: named.map(\.name),
@@ -127,7 +127,9 @@ public enum SegmentTraining {
             }
             fitted = selection.candidates[selection.best].model
             perK = selection.candidates.map {
-                .object([("k", .int($0.clusters)), ("inertia", .double($0.inertia)), ("silhouette", .double($0.silhouette))])
+                .object([
+                    ("k", .int($0.clusters)), ("inertia", .double($0.inertia)), ("silhouette", .double($0.silhouette)),
+                ])
             }
         }
         // Number segments by size, largest first (the fit's own numbering is arbitrary), and
@@ -175,7 +177,8 @@ public enum SegmentTraining {
         let clustered = (0..<data.rows).filter { model.labels[$0] >= 0 }
         let daviesBouldin =
             k >= 2
-            ? try? ClusterMetrics.daviesBouldin(data.gatheringRows(clustered), labels: clustered.map { model.labels[$0] })
+            ? try? ClusterMetrics.daviesBouldin(
+                data.gatheringRows(clustered), labels: clustered.map { model.labels[$0] })
             : nil
         let metrics: JSONValue = .object([
             ("method", "dbscan"), ("clusters", .int(k)), ("noise_share", .double(model.noiseShare)),
@@ -213,7 +216,9 @@ public enum SegmentTraining {
         _ clustering: Clustering, settings: SegmentSettings, features: FeatureColumns,
         preparation: FeaturePreparation.Model, data: FeatureMatrix, table: Frame, tableName: String, path: String
     ) throws(StageError) -> [SegmentNaming.Named] {
-        func role(_ explicit: String?, _ fallback: String, _ key: String) throws(StageError) -> SegmentNaming.NumericColumn? {
+        func role(_ explicit: String?, _ fallback: String, _ key: String) throws(StageError) -> SegmentNaming
+            .NumericColumn?
+        {
             let name = explicit ?? fallback
             guard let column = table[name] else {
                 if explicit == nil { return nil }
@@ -243,7 +248,8 @@ public enum SegmentTraining {
             var levels: [SegmentNaming.LevelColumn] = []
             for (i, name) in preparation.inputNames.enumerated() {
                 if preparation.isCategorical[i] {
-                    let levelNames = preparation.levels[i] + (preparation.hasOther[i] ? [FeaturePreparation.otherLevel] : [])
+                    let levelNames =
+                        preparation.levels[i] + (preparation.hasOther[i] ? [FeaturePreparation.otherLevel] : [])
                     for (j, level) in levelNames.enumerated() {
                         let f = layout.offsets[i] + j
                         levels.append(
@@ -316,7 +322,9 @@ public enum SegmentTraining {
                 fields.append(Field(columnName, .string, nullable: false))
                 columns.append(Column(.string(StringArray(levels))))
             } else {
-                let values = ids.indices.map { PreparedLayout.originalUnits(centres[$0 * d + o], input: i, model: preparation) }
+                let values = ids.indices.map {
+                    PreparedLayout.originalUnits(centres[$0 * d + o], input: i, model: preparation)
+                }
                 fields.append(Field(columnName, .double, nullable: false))
                 columns.append(Column(.double(values)))
             }
