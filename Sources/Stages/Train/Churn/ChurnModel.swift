@@ -71,11 +71,7 @@ public struct ChurnModel: Sendable {
 
     /// Rebuilds the model from the `churn_model` table among `tables`.
     public static func load(_ tables: [String: Frame]) throws(StageError) -> ChurnModel {
-        guard let frame = tables[tableName] else {
-            throw .unknownTable(
-                stage: ChurnTraining.stage, table: tableName, inputs: tables.keys.sorted(), path: "churn model")
-        }
-        return try load(frame)
+        try load(ModelParameterReader.table(tableName, in: tables, stage: ChurnTraining.stage))
     }
 
     /// Rebuilds the model from its table.

@@ -109,6 +109,14 @@ struct ModelParameterReader: Sendable {
         }
     }
 
+    /// The model table called `name` among `tables`.
+    static func table(_ name: String, in tables: [String: Frame], stage: String) throws(StageError) -> Frame {
+        guard let frame = tables[name] else {
+            throw .unknownTable(stage: stage, table: name, inputs: tables.keys.sorted(), path: "the model's tables")
+        }
+        return frame
+    }
+
     func rows(_ part: String) -> [Row] { byPart[part] ?? [] }
 
     func corrupt(_ message: String) -> StageError {

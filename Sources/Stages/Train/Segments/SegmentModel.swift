@@ -64,11 +64,7 @@ public struct SegmentModel: Sendable {
 
     /// Rebuilds the model from the `segment_model` table among `tables`.
     public static func load(_ tables: [String: Frame]) throws(StageError) -> SegmentModel {
-        guard let frame = tables[tableName] else {
-            throw .unknownTable(
-                stage: SegmentTraining.stage, table: tableName, inputs: tables.keys.sorted(), path: "segment model")
-        }
-        return try load(frame)
+        try load(ModelParameterReader.table(tableName, in: tables, stage: SegmentTraining.stage))
     }
 
     /// Rebuilds the model from its table.

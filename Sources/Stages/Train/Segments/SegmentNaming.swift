@@ -1,4 +1,5 @@
 import Foundation
+import Learn
 
 /// Readable names and descriptions of segments, from where each segment's centroid lies in the
 /// population — never from fixed numbers, so the same rules read any business's data.
@@ -47,18 +48,7 @@ enum SegmentNaming {
     /// The values a role is compared on: `log1p` of a non-negative column whose skewness exceeds 1
     /// (spend, order counts), so a few very large customers do not make everyone else "average".
     static func comparable(_ values: [Double]) -> [Double] {
-        let n = Double(max(1, values.count))
-        let mean = values.reduce(0, +) / n
-        var m2 = 0.0
-        var m3 = 0.0
-        for v in values {
-            let d = v - mean
-            m2 += d * d
-            m3 += d * d * d
-        }
-        m2 /= n
-        m3 /= n
-        let skewed = m2 > 0 && m3 / pow(m2, 1.5) > 1
+        let skewed = !values.isEmpty && FeaturePreparation.skewness(values) > 1
         return skewed && values.allSatisfy({ $0 >= 0 }) ? values.map { log1p($0) } : values
     }
 
