@@ -110,39 +110,16 @@ public struct SegmentModel: Sendable {
                 centres: centres, clusters: segmentNames.count, features: data.columns, inertia: 0, iterations: 0)
             return model.assign(data)
         }
-        return nearestCoreSegment(data)
+        let d = data.columns
+        let cores = try learning(stage: SegmentTraining.stage, path: "table '\(Self.tableName)'") {
+            () throws(EstimatorParameterError) in
+            try FeatureMatrix(values: coreRows, rows: coreSegments.count, columns: d)
+        }
+        return DBSCAN.assign(data, cores: cores, coreLabels: coreSegments, eps: eps)
     }
 
     /// The name of `segment` ("Noise" for −1).
     public func name(of segment: Int32) -> String {
         segment >= 0 && Int(segment) < segmentNames.count ? segmentNames[Int(segment)] : SegmentTraining.noiseName
-    }
-
-    /// For each row, the lowest segment among core points within `eps`, or −1.
-    private func nearestCoreSegment(_ data: FeatureMatrix) -> [Int32] {
-        let d = data.columns
-        let radiusSquared = eps * eps
-        let blockRows = 1024
-        let blocks = (data.rows + blockRows - 1) / blockRows
-        let cores = coreSegments.count
-        let coreRows = self.coreRows
-        let coreSegments = self.coreSegments
-        let parts = ParallelWork.map(count: blocks) { b in
-            var out: [Int32] = []
-            for i in b * blockRows..<min(data.rows, (b + 1) * blockRows) {
-                var best: Int32 = -1
-                for p in 0..<cores where best < 0 || coreSegments[p] < best {
-                    var s = 0.0
-                    for f in 0..<d {
-                        let t = data.values[i * d + f] - coreRows[p * d + f]
-                        s += t * t
-                    }
-                    if s <= radiusSquared { best = coreSegments[p] }
-                }
-                out.append(best)
-            }
-            return out
-        }
-        return parts.flatMap { $0 }
     }
 }

@@ -103,6 +103,7 @@ public enum SegmentTraining {
             clusters: settings.k.lowerBound, nInit: settings.nInit, maxIter: settings.maxIter,
             tolerance: settings.tolerance)
         var perK: [JSONValue] = []
+        var chosenSilhouette: Double?
         let fitted: KMeans.Model
         if settings.k.count == 1 {
             guard settings.k.lowerBound <= data.rows else {
@@ -126,6 +127,7 @@ public enum SegmentTraining {
                     silhouetteSampleSize: settings.silhouetteSampleSize, seed: seed)
             }
             fitted = selection.candidates[selection.best].model
+            chosenSilhouette = selection.candidates[selection.best].silhouette
             perK = selection.candidates.map {
                 .object([
                     ("k", .int($0.clusters)), ("inertia", .double($0.inertia)), ("silhouette", .double($0.silhouette)),
@@ -144,8 +146,12 @@ public enum SegmentTraining {
         let model = KMeans.Model(centres: centres, clusters: k, features: d, inertia: 0, iterations: 0)
         let labels = model.assign(data)
         let inertia = model.inertia(data, labels: labels)
-        let silhouette = try? ClusterMetrics.silhouette(
-            data, labels: labels, sampleSize: settings.silhouetteSampleSize, seed: sampleSeed)
+        // With a range, the chosen candidate's silhouette is this partition's (renumbering does
+        // not change it) on the sample the choice was made with.
+        let silhouette =
+            chosenSilhouette
+            ?? (try? ClusterMetrics.silhouette(
+                data, labels: labels, sampleSize: settings.silhouetteSampleSize, seed: sampleSeed))
         let daviesBouldin = try? ClusterMetrics.daviesBouldin(data, labels: labels)
         let metrics: JSONValue = .object([
             ("method", "kmeans"), ("k", .int(k)), ("inertia", .double(inertia)),
