@@ -36,7 +36,7 @@ public enum SegmentTraining {
         let fitSeed = fitRandom.next()
         let sampleSeed = sampleRandom.next()
 
-        var clustering: Clustering
+        let clustering: Clustering
         switch settings.method {
         case .kmeans:
             clustering = try kmeans(data, settings: settings, path: path, seed: fitSeed, sampleSeed: sampleSeed)
