@@ -108,7 +108,7 @@ extension FeaturePreparation {
     }
 
     /// The biased sample skewness `m₃ / m₂^1.5` (scipy.stats.skew's default); 0 for a constant column.
-    static func skewness(_ values: [Double]) -> Double {
+    public static func skewness(_ values: [Double]) -> Double {
         let n = Double(values.count)
         let mean = values.reduce(0, +) / n
         var m2 = 0.0

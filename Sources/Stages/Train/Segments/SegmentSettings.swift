@@ -1,0 +1,115 @@
+import Learn
+import Pipeline
+
+/// The `segments` section of the train stage's params, decoded with JSON paths.
+struct SegmentSettings: Sendable {
+    enum Method: String, Sendable, CaseIterable {
+        case kmeans
+        case dbscan
+    }
+
+    var table: String
+    var key: String
+    var columns: [String]?
+    var exclude: [String]
+    var preparation: PreparationSettings
+    var method: Method
+    /// The candidate numbers of clusters (one value, or every k of a range).
+    var k: ClosedRange<Int>
+    var nInit: Int
+    var maxIter: Int
+    var tolerance: Double
+    var eps: Double
+    var minSamples: Int
+    var silhouetteSampleSize: Int
+    /// Explicit RFM roles (column names); nil entries fall back to the defaults when present.
+    var recency: String?
+    var frequency: String?
+    var monetary: String?
+    /// How many population standard deviations from the mean make an RFM role "low" or "high".
+    var levelZ: Double
+    /// Columns whose centroid lies at least this many population standard deviations from the
+    /// mean may name a segment (outside RFM).
+    var distinctiveZ: Double
+
+    static let roleSpecs: [ParameterSpec] = [
+        ParameterSpec(
+            "recency", .nullable(.string), default: .null,
+            "Days since last purchase (lower = more recent); default recency_days when present."),
+        ParameterSpec(
+            "frequency", .nullable(.string), default: .null, "Number of orders; default orders when present."),
+        ParameterSpec(
+            "monetary", .nullable(.string), default: .null, "Spend; default monetary when present."),
+    ]
+
+    static let specs: [ParameterSpec] = [
+        ParameterSpec("table", .string, default: "customer_features", "The table of customers to segment."),
+        ParameterSpec("key", .string, default: "customer_id", "The column identifying a customer."),
+        ParameterSpec(
+            "columns", .nullable(.array(of: .string, minCount: 1)), default: .null,
+            "Feature columns (numeric or string); default every numeric and bool column but key and exclude."),
+        ParameterSpec(
+            "exclude", .array(of: .string), default: ["customer_index"],
+            "Columns never chosen by default (identifiers)."),
+        ParameterSpec(
+            "preparation", .object(PreparationSettings.specs), default: [:], "How columns become features."),
+        ParameterSpec("method", .oneOf(Method.allCases.map(\.rawValue)), default: "kmeans", "kmeans or dbscan."),
+        ParameterSpec(
+            "k", .either([.int(1...10_000), .array(of: .int(2...10_000), minCount: 2)]), default: [2, 8],
+            "K-Means: the number of segments, or [min, max] chosen by the highest silhouette."),
+        ParameterSpec("n_init", .int(1...1000), default: 10, "K-Means: k-means++ restarts; the lowest inertia wins."),
+        ParameterSpec("max_iter", .int(1...100_000), default: 300, "K-Means: Lloyd iterations per restart."),
+        ParameterSpec(
+            "tol", .double(0 ... .infinity), default: 1e-4,
+            "K-Means: stop when the squared centre shift is ≤ tol × mean feature variance."),
+        ParameterSpec(
+            "eps", .double(0 ... .infinity), default: 0.5, "DBSCAN: neighbourhood radius in prepared feature units."),
+        ParameterSpec(
+            "min_samples", .int(1...1_000_000), default: 5, "DBSCAN: neighbours (self included) of a core point."),
+        ParameterSpec(
+            "silhouette_sample", .int(2...10_000_000), default: 10_000,
+            "Above this many rows the silhouette is computed on a seeded sample of this size."),
+        ParameterSpec("roles", .object(roleSpecs), default: [:], "RFM roles used to name segments."),
+        ParameterSpec(
+            "level_z", .double(0 ... .infinity), default: 0.5,
+            "RFM: a segment's mean this many standard deviations below / above the population's reads as low / high."),
+        ParameterSpec(
+            "distinctive_z", .double(0 ... .infinity), default: 0.5,
+            "Outside RFM: a column names a segment when its centroid is this many standard deviations from the mean."),
+    ]
+
+    init(_ json: JSONValue, stage: String, path: String) throws(StageError) {
+        let r = try ParameterReader(json, specs: Self.specs, stage: stage, path: path)
+        table = try r.string("table") ?? "customer_features"
+        key = try r.string("key") ?? "customer_id"
+        columns = try r.strings("columns")
+        exclude = try r.strings("exclude") ?? []
+        preparation = try PreparationSettings(
+            try r.value("preparation"), stage: stage, path: r.childPath("preparation"))
+        method = Method(rawValue: try r.oneOf("method", Method.allCases.map(\.rawValue)))!
+        let kValue = try r.value("k")
+        if let single = kValue.intValue, single >= 1 {
+            k = Int(single)...Int(single)
+        } else if let items = kValue.arrayValue, items.count == 2, let lo = items[0].intValue,
+            let hi = items[1].intValue, lo >= 2, lo <= hi
+        {
+            k = Int(lo)...Int(hi)
+        } else {
+            throw r.fail("k", "an integer ≥ 1 or [min, max] with 2 ≤ min ≤ max", kValue)
+        }
+        nInit = Int(try r.int("n_init", in: 1...1000) ?? 10)
+        maxIter = Int(try r.int("max_iter", in: 1...100_000) ?? 300)
+        tolerance = try r.double("tol", in: 0 ... .infinity) ?? 1e-4
+        eps = try r.double("eps", in: 0 ... .infinity) ?? 0.5
+        if !(eps > 0) { throw r.fail("eps", "a number > 0", .number(JSONNumber(eps))) }
+        minSamples = Int(try r.int("min_samples", in: 1...1_000_000) ?? 5)
+        silhouetteSampleSize = Int(try r.int("silhouette_sample", in: 2...10_000_000) ?? 10_000)
+        let roles = try ParameterReader(
+            try r.value("roles"), specs: Self.roleSpecs, stage: stage, path: r.childPath("roles"))
+        recency = try roles.string("recency")
+        frequency = try roles.string("frequency")
+        monetary = try roles.string("monetary")
+        levelZ = try r.double("level_z", in: 0 ... .infinity) ?? 0.5
+        distinctiveZ = try r.double("distinctive_z", in: 0 ... .infinity) ?? 0.5
+    }
+}
