@@ -46,6 +46,9 @@ public enum TableSelector: Sendable, Equatable {
     /// {"als": …}` with prefix `model_` → model_als): one table per configured entry whose name
     /// cannot clash with the stage's fixed tables.
     case prefixedParameterKeys(String, prefix: String)
+    /// The tables, when parameter `name` is set: not null, not an empty object or array (the train
+    /// stage writes segment tables only when `segments` is configured).
+    case whenSet(String, [String])
 
     func resolve(sources: [String], params: JSONValue) -> [String] {
         switch self {
@@ -53,6 +56,13 @@ public enum TableSelector: Sendable, Equatable {
         case .allSources: sources
         case .parameterKeys(let name):
             if case .object(let members)? = params[name] { members.map(\.key) } else { [] }
+        case .whenSet(let name, let tables):
+            switch params[name] {
+            case nil, .null?: []
+            case .object(let m)? where m.isEmpty: []
+            case .array(let a)? where a.isEmpty: []
+            default: tables
+            }
         case .prefixedParameterKeys(let name, let prefix):
             TableSelector.parameterKeys(name).resolve(sources: sources, params: params).map { prefix + $0 }
         case .parameter(let name):

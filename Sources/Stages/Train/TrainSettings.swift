@@ -114,8 +114,9 @@ public struct TrainSettings: Sendable, Equatable {
 
     public static let specs: [ParameterSpec] = [
         ParameterSpec(
-            "models", .map(of: .object(ModelSettings.specs)), default: nil,
-            "Per model name: its kind and hyperparameters (a value, or an array of values to tune over)."),
+            "models", .map(of: .object(ModelSettings.specs)), default: .object([]),
+            "Per model name: its kind and hyperparameters (a value, or an array of values to tune over). "
+                + "Empty: no recommendation or rating model (a stage that only segments or predicts churn)."),
         ParameterSpec(
             "k", .array(of: .int(1...100_000), minCount: 1), default: [10],
             "Cut-offs of the ranking metrics (precision@K, NDCG@K…)."),
@@ -132,6 +133,12 @@ public struct TrainSettings: Sendable, Equatable {
                 + "the test side is never used."),
         ParameterSpec(
             "max_trials", .int(1...100_000), default: 200, "The most grid points one model may have."),
+        ParameterSpec(
+            "segments", .nullable(.object(SegmentTraining.specs)), default: .null,
+            "Customer segments (docs/segments-and-churn.md); null: none."),
+        ParameterSpec(
+            "churn", .nullable(.object(ChurnTraining.specs)), default: .null,
+            "The churn model (docs/segments-and-churn.md); null: none."),
     ]
 
     public init(
@@ -153,8 +160,11 @@ public struct TrainSettings: Sendable, Equatable {
             models.append(
                 try ModelSettings(name: m.key, m.value, stage: stage, path: r.childPath("models") + "." + m.key))
         }
-        guard !models.isEmpty else {
-            throw .invalidParameter(stage: stage, path: r.childPath("models"), message: "name at least one model")
+        let segments = try r.value("segments"), churn = try r.value("churn")
+        guard !models.isEmpty || segments != .null || churn != .null else {
+            throw .invalidParameter(
+                stage: stage, path: r.childPath("models"),
+                message: "name at least one model, or set params.segments or params.churn")
         }
         let kValues = try r.value("k").arrayValue ?? []
         var ks: [Int] = []
