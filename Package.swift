@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "bespoke-train", targets: ["bespoke-train"]),
         .executable(name: "bespoke-outliers", targets: ["bespoke-outliers"]),
         .executable(name: "bespoke-features", targets: ["bespoke-features"]),
+        .executable(name: "bespoke-score", targets: ["bespoke-score"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "Frame", targets: ["Frame"]),
     ],
@@ -73,6 +74,7 @@ let package = Package(
         .executableTarget(name: "bespoke-train", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-outliers", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-features", dependencies: ["BespokeCLI", "Stages"]),
+        .executableTarget(name: "bespoke-score", dependencies: ["BespokeCLI", "Stages"]),
         // Benchmark harness for `make bench`; not part of the product.
         .executableTarget(
             name: "parquet-bench", dependencies: ["Parquet", "Frame", "Gzip"], path: "Benchmarks/ParquetBench"),

@@ -46,8 +46,8 @@ public enum TableSelector: Sendable, Equatable {
     /// {"als": …}` with prefix `model_` → model_als): one table per configured entry whose name
     /// cannot clash with the stage's fixed tables.
     case prefixedParameterKeys(String, prefix: String)
-    /// The tables, when parameter `name` is set: not null, not an empty object or array (the train
-    /// stage writes segment tables only when `segments` is configured).
+    /// The tables, when parameter `name` is set: not null, false, or an empty object or array (the
+    /// train stage writes segment tables only when `segments` is configured).
     case whenSet(String, [String])
 
     func resolve(sources: [String], params: JSONValue) -> [String] {
@@ -58,7 +58,7 @@ public enum TableSelector: Sendable, Equatable {
             if case .object(let members)? = params[name] { members.map(\.key) } else { [] }
         case .whenSet(let name, let tables):
             switch params[name] {
-            case nil, .null?: []
+            case nil, .null?, .bool(false)?: []
             case .object(let m)? where m.isEmpty: []
             case .array(let a)? where a.isEmpty: []
             default: tables

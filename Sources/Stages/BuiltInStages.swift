@@ -5,7 +5,7 @@ public enum BuiltInStages {
     /// The kinds' declarations (name, algorithm version, parameters, tables).
     public static let kinds: [StageKind] = [
         CollectStage.kind, DedupeStage.kind, ImputeStage.kind, OutliersStage.kind, FeaturesStage.kind,
-        TrainStage.kind,
+        TrainStage.kind, ScoreStage.kind,
     ]
 
     /// The implementation of kind `kind`, or nil when this module has none.
@@ -17,6 +17,7 @@ public enum BuiltInStages {
         case OutliersStage.name: OutliersStage()
         case FeaturesStage.name: FeaturesStage()
         case TrainStage.name: TrainStage()
+        case ScoreStage.name: ScoreStage()
         default: nil
         }
     }
