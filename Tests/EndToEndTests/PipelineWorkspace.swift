@@ -69,7 +69,7 @@ final class PipelineWorkspace: Sendable {
 /// checks 1–5 (one run, about 8 s in debug).
 enum FixtureRun {
     static let runID = "e2e-1"
-    static let stages = ["collect", "dedupe", "impute", "outliers", "features", "train"]
+    static let stages = ["collect", "dedupe", "impute", "outliers", "features", "train", "score"]
 
     struct Completed: Sendable {
         let workspace: PipelineWorkspace
