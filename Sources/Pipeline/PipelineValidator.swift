@@ -381,7 +381,9 @@ private struct Check {
             if let p = checkParameters(params, specs: k.parameters, at: path + ".params", kind: k.name) {
                 params = p
             }
-            outputs = k.writes.flatMap { $0.resolve(sources: sourceNames, params: params) }
+            for t in k.writes.flatMap({ $0.resolve(sources: sourceNames, params: params) }) where !outputs.contains(t) {
+                outputs.append(t)
+            }
         case .command:
             guard let o = v["outputs"] else {
                 issue(path, "missing required key 'outputs' (the tables a custom command writes)")
@@ -406,7 +408,12 @@ private struct Check {
         if let explicitInputs {
             inputs = explicitInputs
         } else if case .builtIn(let k) = kind {
-            inputs = k.reads.flatMap { $0.resolve(sources: sourceNames, params: params) }
+            // Distinct, in declaration order: two selectors may name the same table.
+            var distinct: [String] = []
+            for t in k.reads.flatMap({ $0.resolve(sources: sourceNames, params: params) }) where !distinct.contains(t) {
+                distinct.append(t)
+            }
+            inputs = distinct
         } else {
             inputs = []
         }
