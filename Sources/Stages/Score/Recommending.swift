@@ -100,11 +100,19 @@ struct SegmentPopularity: Recommender {
 
     func scores(user: Int?, history: History, into scores: UnsafeMutableBufferPointer<Double>) {
         let group = user.flatMap { $0 < base.customerGroups.count ? Int(base.customerGroups[$0]) : nil }
-        let groupScores = group.map { base.scores(group: $0) }
+        let groupScores = group.flatMap { $0 >= 0 ? base.scores(group: $0) : nil }
         for i in 0..<itemCount {
             let g = groupScores.map { $0[$0.startIndex + i] } ?? 0
             scores[i] = g * scale + base.itemScores[i]
         }
+    }
+
+    /// The count a person would read: within the customer's segment when the item is popular
+    /// there, else overall.
+    func displayScore(user: Int, item: Int) -> Double {
+        guard popularInSegment(user: user, item: item) else { return base.itemScores[item] }
+        let row = base.scores(group: Int(base.customerGroups[user]))
+        return row[row.startIndex + item]
     }
 
     /// Whether `item` is popular within the customer's segment (else only overall).
@@ -197,7 +205,8 @@ struct Recommending {
                 if let cap = settings.maxPerCategory, cat >= 0, perCategory[cat, default: 0] >= cap { continue }
                 if cat >= 0 { perCategory[cat, default: 0] += 1 }
                 seen.insert(item)
-                lists[c].append((item, score, false))
+                _ = score
+                lists[c].append((item, popularity.displayScore(user: c, item: Int(item)), false))
                 if position >= cold.count { filled += 1 }
             }
         }
