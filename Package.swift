@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "BespokeCLITests", dependencies: ["BespokeCLI", "TestSupport"]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "Frame", "Parquet", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Frame", "Parquet", "TestSupport"]),
-        .testTarget(name: "StagesTests", dependencies: ["Stages", "Frame", "Parquet", "Pipeline", "TestSupport"]),
+        .testTarget(name: "StagesTests", dependencies: ["Stages", "Frame", "Parquet", "Pipeline", "Learn", "TestSupport"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Parquet", "Frame", "Pipeline", "TestSupport"]),
     ]
