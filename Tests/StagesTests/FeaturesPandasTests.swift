@@ -51,7 +51,10 @@ import Testing
             .write(toFile: folder.file("pipeline.json"), atomically: true, encoding: .utf8)
         let run = try BuiltExecutable.run(
             "bespoke",
-            ["run", "--pipeline", folder.file("pipeline.json"), "--run", "pandas", "--only", cleaning.joined(separator: ",")])
+            [
+                "run", "--pipeline", folder.file("pipeline.json"), "--run", "pandas", "--only",
+                cleaning.joined(separator: ","),
+            ])
         guard run.status == 0 else { throw Failed(description: "bespoke run exited \(run.status): \(run.stderr)") }
 
         // Each input table as the features stage would read it: its latest version.
@@ -92,7 +95,7 @@ import Testing
 
     /// One cell, typed loosely enough to compare our columns with pandas' (timestamps and int32
     /// indices are integers; null is nil).
-    enum Cell: Equatable {
+    enum Cell: Hashable {
         case integer(Int64), number(Double), text(String), flag(Bool)
     }
 
@@ -133,7 +136,8 @@ import Testing
             Set(ours.schema.names) == Set(theirs.schema.names),
             "\(table) columns: ours only \(Set(ours.schema.names).subtracting(theirs.schema.names)), pandas only \(Set(theirs.schema.names).subtracting(ours.schema.names))",
             sourceLocation: sourceLocation)
-        try #require(ours.rowCount == theirs.rowCount, "\(table) rows: ours \(ours.rowCount), pandas \(theirs.rowCount)")
+        try #require(
+            ours.rowCount == theirs.rowCount, "\(table) rows: ours \(ours.rowCount), pandas \(theirs.rowCount)")
         for name in ours.schema.names {
             guard let theirColumn = theirs[name], let column = ours[name] else { continue }
             if integers.contains(name) {
@@ -143,9 +147,11 @@ import Testing
             }
             let a = Self.cells(column), b = Self.cells(theirColumn)
             let bad = a.indices.filter { !Self.agree(a[$0], b[$0]) }
-            let examples = bad.prefix(3).map { "row \($0): ours \(a[$0].map { "\($0)" } ?? "null"), pandas \(b[$0].map { "\($0)" } ?? "null")" }
+            let examples = bad.prefix(3).map {
+                "row \($0): ours \(a[$0].map { "\($0)" } ?? "null"), pandas \(b[$0].map { "\($0)" } ?? "null")"
+            }
             #expect(
-                bad.isEmpty, "\(table).\(name): \(bad.count) of \(a.count) rows differ, e.g. \(examples)",
+                bad.count == 0, "\(table).\(name): \(bad.count) of \(a.count) rows differ, e.g. \(examples)",
                 sourceLocation: sourceLocation)
         }
     }
@@ -219,8 +225,12 @@ import Testing
         #expect(Set(testPairs).isSubset(of: allPairs), "a test pair is not an interaction")
         #expect(Set(trainPairs).isDisjoint(with: testPairs), "a pair is both training and test")
         var latestTrain: [Cell: Int64] = [:], earliestTest: [Cell: Int64] = [:]
-        for (p, t) in zip(trainPairs, times(train, "last_time")) { latestTrain[p.customer!] = max(latestTrain[p.customer!] ?? .min, t) }
-        for (p, t) in zip(testPairs, times(test, "first_time")) { earliestTest[p.customer!] = min(earliestTest[p.customer!] ?? .max, t) }
+        for (p, t) in zip(trainPairs, times(train, "last_time")) {
+            latestTrain[p.customer!] = max(latestTrain[p.customer!] ?? .min, t)
+        }
+        for (p, t) in zip(testPairs, times(test, "first_time")) {
+            earliestTest[p.customer!] = min(earliestTest[p.customer!] ?? .max, t)
+        }
         let early = earliestTest.filter { $0.value < (latestTrain[$0.key] ?? .min) }
         #expect(early.isEmpty, "\(early.count) customers have a test interaction before a training one")
         var pairsPerCustomer: [Cell: Int] = [:]
