@@ -258,6 +258,7 @@ def main():
     with open(os.path.join(work, "pipeline.json"), "w") as f:
         json.dump(pipeline, f, indent=2)
 
+    load = os.getloadavg()[0]
     print("bench: Bespoke features stage", flush=True)
     b_seconds, b_rss, _, err, status = timed(
         [a.bespoke, "run", "--pipeline", os.path.join(work, "pipeline.json"), "--run", "bench"])
@@ -298,7 +299,8 @@ def main():
         "at gzip 6. pandas (`Benchmarks/features_pandas.py`, the oracle the Fixtures test checks the stage against)",
         "and DuckDB (2 threads; gzip at its default level) compute and write only customer_features (windows",
         "included), item_features and interactions. Each is one process, timed from start to exit (reading",
-        "included); peak RSS is the process tree's. One run each.",
+        f"included); peak RSS is the process tree's. One run each; {os.cpu_count()} cores, load average {load:.1f}",
+        "when it started (other work on the machine slows every engine alike, so compare ratios).",
         "",
         "| engine | wall s | peak RSS MB | rows: customer_features / item_features / interactions |",
         "|---|---|---|---|",
