@@ -18,7 +18,8 @@ import Testing
         }
         for model in ["item_knn", "als", "hybrid"] {
             let (value, baseline) = try #require(ndcg[model], "no ndcg@10 for \(model)")
-            #expect(value > 2 * baseline && value - baseline > 0.05, "\(model): ndcg@10 \(value) vs popularity \(baseline)")
+            #expect(
+                value > 2 * baseline && value - baseline > 0.05, "\(model): ndcg@10 \(value) vs popularity \(baseline)")
         }
     }
 

@@ -23,8 +23,12 @@ import Testing
         let empty = interactions.slice(0..<0)
         return [
             "interactions": interactions, "train_interactions": interactions, "test_interactions": empty,
-            "customer_index": Toy.frame([("customer_index", int32s([0, 1, 2, 3])), ("customer_id", Toy.ints([1, 2, 3, 4]))]),
-            "item_index": Toy.frame([("item_index", int32s([0, 1, 2, 3, 4])), ("item_id", Toy.ints([10, 11, 12, 13, 14]))]),
+            "customer_index": Toy.frame([
+                ("customer_index", int32s([0, 1, 2, 3])), ("customer_id", Toy.ints([1, 2, 3, 4])),
+            ]),
+            "item_index": Toy.frame([
+                ("item_index", int32s([0, 1, 2, 3, 4])), ("item_id", Toy.ints([10, 11, 12, 13, 14])),
+            ]),
             "item_terms": Toy.frame([
                 ("item_index", int32s([])), ("item_id", Toy.ints([])), ("term", Toy.strings([])),
                 ("weight", Toy.doubles([])),
@@ -44,7 +48,10 @@ import Testing
         var tables = Self.features()
         let trained = try StageHarness().run(
             "train", params: ["models": models],
-            tables: tables.filter { ["train_interactions", "test_interactions", "item_terms", "item_index", "customer_index"].contains($0.key) })
+            tables: tables.filter {
+                ["train_interactions", "test_interactions", "item_terms", "item_index", "customer_index"].contains(
+                    $0.key)
+            })
         for (name, frame) in trained.tables { tables[name] = frame }
         let inputs = tables.filter { $0.key != "train_interactions" && $0.key != "test_interactions" }
         return try StageHarness().run("score", params: params, tables: inputs)

@@ -27,15 +27,16 @@ public struct FeaturesStage: StageImplementation {
     public func run(_ context: StageContext) throws -> StageResult {
         let settings = try FeaturesSettings(context.params, stage: Self.name)
         let io = TableStageIO(stage: Self.name, context: context)
-        let events = try io.read(settings.eventsTable)
+        let events = try Self.readEvents(settings, io: io, context: context)
         let customers = try settings.customersTable.map { t throws(StageError) in try io.read(t) }
         let items = try settings.itemsTable.map { t throws(StageError) in try io.read(t) }
+        let eventCount = events.rowCount
         let inputs = try FeatureInputs(
             events: events, customers: customers, items: items, settings: settings, stage: Self.name)
         let log = inputs.log
         let asOf = settings.asOf ?? inputs.latestEvent
         context.log.info(
-            "\(events.rowCount) events, \(inputs.customers.count) customers, \(inputs.items.count) items; as of "
+            "\(eventCount) events, \(inputs.customers.count) customers, \(inputs.items.count) items; as of "
                 + ValueFormatter.text(Column(.timestamp([asOf])), 0)!)
 
         // Index tables.
@@ -104,7 +105,7 @@ public struct FeaturesStage: StageImplementation {
         }
 
         let counters: JSONValue = .object([
-            ("events_in", .int(events.rowCount)),
+            ("events_in", .int(eventCount)),
             ("null_customer", .int(inputs.nullCustomerRows)),
             ("null_item", .int(inputs.nullItemRows)),
             ("null_time", .int(inputs.nullTimeRows)),
@@ -128,6 +129,29 @@ public struct FeaturesStage: StageImplementation {
             ("as_of", .string(ValueFormatter.text(Column(.timestamp([asOf])), 0)!)),
         ])
         return StageResult(counters: counters)
+    }
+
+    /// The event columns the roles use (all columns when a required one is missing, so the error
+    /// lists them): the rest of a wide log is never decoded.
+    static func readEvents(_ settings: FeaturesSettings, io: TableStageIO, context: StageContext) throws(StageError)
+        -> Frame
+    {
+        let table = settings.eventsTable
+        guard let path = context.inputPath(table) else { return try io.read(table) }
+        do throws(ParquetError) {
+            let reader = try ParquetReader(path: path)
+            let available = Set(reader.schema.names)
+            let r = settings.roles
+            guard [r.customer, r.item, r.time].allSatisfy(available.contains) else { return try reader.read() }
+            var names: [String] = []
+            for name in [r.customer, r.item, r.time, r.eventType, r.quantity, r.price, r.rating, r.order]
+            where name.map(available.contains) == true && !names.contains(name!) {
+                names.append(name!)
+            }
+            return try reader.read(columns: names)
+        } catch {
+            throw .parquet(stage: name, table: table, error)
+        }
     }
 
     static func indexFrame(_ name: String, _ index: KeyIndex) -> Frame {

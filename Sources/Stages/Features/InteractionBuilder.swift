@@ -58,7 +58,8 @@ struct InteractionBuilder {
     /// The interactions of events with `lower < t ≤ upper(c)` (and t ≤ as_of), leaving out each
     /// customer's items in `excluding`.
     func aggregate(
-        customers: Int, lower: Int64 = .min, upper: [Int64]? = nil, excluding: InteractionTable? = nil
+        customers: Int, lower: Int64 = .min, upper: [Int64]? = nil, excluding: InteractionTable? = nil,
+        only: [Bool]? = nil
     ) -> InteractionTable {
         let blockSize = max(256, customers / 256)
         let blocks = (customers + blockSize - 1) / blockSize
@@ -66,7 +67,7 @@ struct InteractionBuilder {
         let parts = ParallelWork.map(count: blocks) { b in
             aggregateBlock(
                 b * blockSize..<min(customers, (b + 1) * blockSize), lower: lower, upper: upper, excluding: excluding,
-                excludedOffsets: excludedOffsets)
+                excludedOffsets: excludedOffsets, only: only)
         }
         var out = InteractionTable()
         for p in parts { out.append(contentsOf: p) }
@@ -74,7 +75,8 @@ struct InteractionBuilder {
     }
 
     private func aggregateBlock(
-        _ range: Range<Int>, lower: Int64, upper: [Int64]?, excluding: InteractionTable?, excludedOffsets: [Int]?
+        _ range: Range<Int>, lower: Int64, upper: [Int64]?, excluding: InteractionTable?, excludedOffsets: [Int]?,
+        only: [Bool]?
     ) -> InteractionTable {
         var out = InteractionTable()
         var slot = [Int32](repeating: -1, count: max(itemCount, 1))
@@ -83,7 +85,7 @@ struct InteractionBuilder {
         var strength: [Double] = [], events: [Int64] = [], rating: [Double] = [], first: [Int64] = []
         var last: [Int64] = [], ratingTime: [Int64] = []
         let day = Double(EventLog.microsPerDay)
-        for c in range {
+        for c in range where only?[c] ?? true {
             if let excluding, let excludedOffsets {
                 for i in excludedOffsets[c]..<excludedOffsets[c + 1] {
                     excludedStamp[Int(excluding.item[i])] = Int32(c)
@@ -172,8 +174,34 @@ struct InteractionBuilder {
             testRows += test
         }
         let test = all.gather(testRows)
-        let train = aggregate(customers: customers, upper: cut, excluding: test)
+        // Only customers with test pairs are rebuilt; the others keep their pairs as they are.
+        var hasTest = [Bool](repeating: false, count: customers)
+        for r in testRows { hasTest[Int(all.customer[r])] = true }
+        let rebuilt = aggregate(customers: customers, upper: cut, excluding: test, only: hasTest)
+        let rebuiltOffsets = rebuilt.offsets(customers: customers)
+        let train = Self.merge(
+            all, rebuilt, customers: customers, take: hasTest, offsets: offsets, rebuiltOffsets: rebuiltOffsets)
         return (train, test)
+    }
+
+    /// Customer by customer, the rows of `rebuilt` where `take` is set, else those of `all`.
+    static func merge(
+        _ all: InteractionTable, _ rebuilt: InteractionTable, customers: Int, take: [Bool], offsets: [Int],
+        rebuiltOffsets: [Int]
+    ) -> InteractionTable {
+        var out = InteractionTable()
+        for c in 0..<customers {
+            let (source, range) =
+                take[c] ? (rebuilt, rebuiltOffsets[c]..<rebuiltOffsets[c + 1]) : (all, offsets[c]..<offsets[c + 1])
+            out.customer += source.customer[range]
+            out.item += source.item[range]
+            out.strength += source.strength[range]
+            out.events += source.events[range]
+            out.rating += source.rating[range]
+            out.first += source.first[range]
+            out.last += source.last[range]
+        }
+        return out
     }
 
     /// A global cutoff: training is every event up to `cutoff`; test is the pairs first met after

@@ -23,8 +23,9 @@ struct CatalogueInfo {
         func column(_ name: String?, _ key: String, required: Bool = false) throws(StageError) -> Column? {
             guard let name else { return nil }
             guard let i = catalogue.schema.index(of: name) else {
-                if !required && ScoreSettings.itemColumnSpecs.first(where: { $0.name == key })?.defaultValue
-                    == .string(name)
+                if !required
+                    && ScoreSettings.itemColumnSpecs.first(where: { $0.name == key })?.defaultValue
+                        == .string(name)
                 {
                     return nil
                 }
@@ -246,7 +247,8 @@ struct Recommending {
         if !e.fromModel || model is PopularityRecommender.Model {
             let segment = segmentOf[c]
             if segment >= 0, Int(segment) < segmentNames.count, popularity.popularInSegment(user: c, item: item) {
-                return "popular with \(segmentNames[Int(segment)])" + (history.count < settings.minHistory ? " (new customer)" : "")
+                return "popular with \(segmentNames[Int(segment)])"
+                    + (history.count < settings.minHistory ? " (new customer)" : "")
             }
             return "popular overall" + (history.count < settings.minHistory ? " (new customer)" : "")
         }

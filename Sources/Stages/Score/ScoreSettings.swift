@@ -44,7 +44,8 @@ struct ScoreSettings {
     ]
 
     static let specs: [ParameterSpec] = [
-        ParameterSpec("model", .string, default: nil, "The trained ranking model (a name in the train stage's models)."),
+        ParameterSpec(
+            "model", .string, default: nil, "The trained ranking model (a name in the train stage's models)."),
         ParameterSpec("k", .int(1...10_000), default: 10, "Recommendations per customer."),
         ParameterSpec("exclude_seen", .bool, default: true, "Leave out items already in the customer's history."),
         ParameterSpec(

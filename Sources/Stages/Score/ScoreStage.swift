@@ -19,7 +19,9 @@ public struct ScoreStage: StageImplementation {
             .parameter("items"), .whenSet("segments", ["customer_features", "segment_model"]),
             .whenSet("churn", ["customer_features", "churn_model"]),
         ],
-        writes: [.table("recommendations"), .whenSet("segments", ["customer_segments"]), .whenSet("churn", ["churn_scores"])],
+        writes: [
+            .table("recommendations"), .whenSet("segments", ["customer_segments"]), .whenSet("churn", ["churn_scores"]),
+        ],
         summary: "Recommendations with reasons, customer segments and churn risk for every customer.")
 
     public init() {}
@@ -85,7 +87,8 @@ public struct ScoreStage: StageImplementation {
             catalogue, items: items, settings: settings, stage: Self.name, itemCount: itemCount)
         let recommender = Recommending(
             model: model, modelName: settings.model, histories: histories, catalogue: catalogueInfo,
-            segmentOf: segmentOf, segmentNames: segmentNames, settings: settings, terms: try Self.terms(io.read("item_terms")))
+            segmentOf: segmentOf, segmentNames: segmentNames, settings: settings,
+            terms: try Self.terms(io.read("item_terms")))
         let result = try recommender.run()
         try io.write(result.frame(customers: customers, items: items), table: "recommendations")
         counters += [
@@ -108,7 +111,8 @@ public struct ScoreStage: StageImplementation {
         else {
             throw .invalidParameter(
                 stage: name, path: "interactions",
-                message: "expected int32 customer_index and item_index and a double strength (the features stage's table)")
+                message:
+                    "expected int32 customer_index and item_index and a double strength (the features stage's table)")
         }
         return SparseMatrix(rows: customers, columns: items, rowIndices: c, columnIndices: i, values: s)
     }
