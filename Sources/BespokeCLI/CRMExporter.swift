@@ -53,7 +53,8 @@ struct CRMExporter {
             }
             guard let key else { break }
             var rows: [ScoreTable: [ScoreTableReader.Piece]] = [:]
-            for i in readers.indices where try readers[i].nextKey() == key {
+            for i in readers.indices {
+                guard try readers[i].nextKey() == key else { continue }
                 rows[readers[i].table] = try readers[i].next()?.pieces
             }
             try appendCustomer(key, rows, width: width, to: &out)

@@ -26,6 +26,12 @@ extension RunDiff {
             public var from: String
             public var to: String
             public var count: Int
+
+            public init(from: String, to: String, count: Int) {
+                self.from = from
+                self.to = to
+                self.count = count
+            }
         }
 
         public var customersInBoth: Int
@@ -65,12 +71,14 @@ extension RunDiff {
             return (pa, pb)
         }
         var diff = ScoreDiff(stage: stage)
-        do {
-            if let (pa, pb) = paths(.recommendations) { diff.recommendations = try recommendationChange(pa, pb) }
-            if let (pa, pb) = paths(.customerSegments) {
-                diff.segments = try migration(.customerSegments, pa, pb, label: 3, order: 2)
+        do throws(ScoreTableError) {
+            if let p = paths(.recommendations) { diff.recommendations = try recommendationChange(p.0, p.1) }
+            if let p = paths(.customerSegments) {
+                diff.segments = try migration(.customerSegments, p.0, p.1, label: 3, order: 2)
             }
-            if let (pa, pb) = paths(.churnScores) { diff.churnBands = try migration(.churnScores, pa, pb, label: 3, order: 2) }
+            if let p = paths(.churnScores) {
+                diff.churnBands = try migration(.churnScores, p.0, p.1, label: 3, order: 2)
+            }
         } catch {
             throw .scoreTable(error)
         }
@@ -185,7 +193,8 @@ extension RunDiff {
             .sorted { (position[$0.from], position[$0.to]) < (position[$1.from], position[$1.to]) }
             .map { Migration.Cell(from: labels[$0.from], to: labels[$0.to], count: $0.count) }
         return Migration(
-            customersInBoth: inBoth, onlyInA: labelOfA.count - inBoth, onlyInB: onlyInB, labels: rank.map { labels[$0] },
+            customersInBoth: inBoth, onlyInA: labelOfA.count - inBoth, onlyInB: onlyInB,
+            labels: rank.map { labels[$0] },
             cells: cells)
     }
 }

@@ -32,7 +32,9 @@ extension RunDiff {
     /// The migration as a table: a row per label in A, a column per label in B.
     static func matrixText(_ m: Migration, indent: String) -> String {
         let corner = "A \\ B"
-        let rows = [[corner] + m.labels] + m.labels.map { from in [from] + m.labels.map { String(m.count(from: from, to: $0)) } }
+        let rows =
+            [[corner] + m.labels]
+            + m.labels.map { from in [from] + m.labels.map { String(m.count(from: from, to: $0)) } }
         let widths = (0...m.labels.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
         var out = ""
         for row in rows {
@@ -59,7 +61,7 @@ extension RunDiff {
         }
         return [
             "stage": .string(d.stage),
-            "recommendations": d.recommendations.map { r in
+            "recommendations": d.recommendations.map { r -> JSONValue in
                 [
                     "customers_in_both": int(r.customersInBoth), "only_in_a": int(r.onlyInA),
                     "only_in_b": int(r.onlyInB), "mean_jaccard": double(r.meanJaccard), "changed": int(r.changed),

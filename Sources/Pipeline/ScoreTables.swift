@@ -138,7 +138,7 @@ public struct ScoreTableReader {
         self.table = table
         self.path = path
         do { reader = try ParquetReader(path: path) } catch {
-            throw .unreadable(table: table.name, path: path, reason: error.description)
+            throw .unreadable(table: table.name, path: path, reason: "\(error)")
         }
         let fields = Dictionary(reader.schema.fields.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for (name, types) in table.columns {
@@ -158,7 +158,7 @@ public struct ScoreTableReader {
             guard group < reader.rowGroupCount else { return nil }
             let f: Frame
             do { f = try reader.readRowGroup(group, columns: names) } catch {
-                throw .unreadable(table: table.name, path: path, reason: error.description)
+                throw .unreadable(table: table.name, path: path, reason: "\(error)")
             }
             if let frame { rowsBefore += frame.rowCount }
             group += 1

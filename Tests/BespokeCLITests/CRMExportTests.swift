@@ -79,15 +79,15 @@ import Testing
         defer { dir.remove() }
         let tables = try Self.writeTables(in: dir.path)
         #expect(
-            try Self.export(tables, .csv, in: dir) == """
-                customer_id,segment,segment_name,churn_probability,churn_band,churn_drivers,\
+            try Self.export(tables, .csv, in: dir) == #"""
+                customer_id,segment,segment_name,churn_probability,churn_band,churn_drivers,\#
                 rec_1_item_id,rec_1_score,rec_1_reason,rec_1_model,rec_2_item_id,rec_2_score,rec_2_reason,rec_2_model
                 100,1,Loyal,,,,1007,0.9,"because you bought ""Tea""",item_knn,1008,0.5,,item_knn
                 101,0,New,0.5,medium,recency_days; orders,1009,0.25,"popular with Loyal, frequent",popularity,,,,
                 102,1,Loyal,0.875,high,recency_days; monetary; tenure_days,,,,,,,,
                 103,,,0.0625,low,,1007,0.75,because you bought Mug,item_knn,1009,0.125,"",item_knn
 
-                """)
+                """#)
     }
 
     @Test func stringIDsAndCSVWithOneJSONColumn() throws {
@@ -96,14 +96,14 @@ import Testing
         let tables = try Self.writeTables(in: dir.path, stringIDs: true)
         let csv = try Self.export(tables, .csv, layout: .json, in: dir)
         #expect(
-            csv == """
+            csv == #"""
                 customer_id,segment,segment_name,churn_probability,churn_band,churn_drivers,recommendations
-                c100,1,Loyal,,,,"[{""rank"":1,""item_id"":""i1007"",""score"":0.9,""reason"":""because you bought \\""Tea\\"""",""model"":""item_knn""},{""rank"":2,""item_id"":""i1008"",""score"":0.5,""reason"":null,""model"":""item_knn""}]"
+                c100,1,Loyal,,,,"[{""rank"":1,""item_id"":""i1007"",""score"":0.9,""reason"":""because you bought \""Tea\"""",""model"":""item_knn""},{""rank"":2,""item_id"":""i1008"",""score"":0.5,""reason"":null,""model"":""item_knn""}]"
                 c101,0,New,0.5,medium,recency_days; orders,"[{""rank"":1,""item_id"":""i1009"",""score"":0.25,""reason"":""popular with Loyal, frequent"",""model"":""popularity""}]"
                 c102,1,Loyal,0.875,high,recency_days; monetary; tenure_days,[]
                 c103,,,0.0625,low,,"[{""rank"":1,""item_id"":""i1007"",""score"":0.75,""reason"":""because you bought Mug"",""model"":""item_knn""},{""rank"":2,""item_id"":""i1009"",""score"":0.125,""reason"":"""",""model"":""item_knn""}]"
 
-                """)
+                """#)
         let jsonl = try Self.export(tables, .jsonl, in: dir)
         let expected = Self.expectedJSONL.replacingOccurrences(of: "\"customer_id\":1", with: "\"customer_id\":\"c1")
             .replacingOccurrences(of: ",\"segment\":", with: "\",\"segment\":")
@@ -119,13 +119,13 @@ import Testing
         let tables = try Self.writeTables(in: dir.path)
         let segmentsOnly = try Self.export([.customerSegments: tables[.customerSegments]!], .csv, in: dir)
         #expect(
-            segmentsOnly == """
+            segmentsOnly == #"""
                 customer_id,segment,segment_name,churn_probability,churn_band,churn_drivers
                 100,1,Loyal,,,
                 101,0,New,,,
                 102,1,Loyal,,,
 
-                """)
+                """#)
         let noSegments = try Self.export(
             [.recommendations: tables[.recommendations]!, .churnScores: tables[.churnScores]!], .jsonl, in: dir)
         #expect(
@@ -140,7 +140,9 @@ import Testing
         let frames = ScoreFrames()
         let unsorted = dir.file("unsorted.parquet")
         try ParquetWriter.write(frames.recommendations([(1, [Rec(1, 1)]), (0, [Rec(2, 1)])]), to: unsorted)
-        #expect(throws: ScoreTableError.notSorted(table: "recommendations", path: unsorted, row: 1, previous: 1, found: 0)) {
+        #expect(
+            throws: ScoreTableError.notSorted(table: "recommendations", path: unsorted, row: 1, previous: 1, found: 0)
+        ) {
             try Self.export([.recommendations: unsorted], .jsonl, in: dir)
         }
         let partial = dir.file("partial.parquet")
@@ -165,7 +167,8 @@ import Testing
             "version": 1,
             "stages": [
                 [
-                    "name": "score", "command": ["sh", "-c", "cp \"$0\"/*.parquet \"$BESPOKE_OUTPUT_DIR\"/", .string(tablesDir)],
+                    "name": "score",
+                    "command": ["sh", "-c", "cp \"$0\"/*.parquet \"$BESPOKE_OUTPUT_DIR\"/", .string(tablesDir)],
                     "outputs": ["recommendations", "customer_segments", "churn_scores"],
                 ]
             ],

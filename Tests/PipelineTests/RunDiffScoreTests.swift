@@ -20,8 +20,9 @@ import Testing
         let frames = ScoreFrames(stringIDs: stringIDs)
         var options = ParquetWriteOptions()
         options.rowGroupRows = 2
-        let lists = recommendations.map { ($0.customer, $0.items.map { Rec($0, 1 / Double($0 + 1)) }) }
-        try ParquetWriter.write(frames.recommendations(lists), to: folder + "/recommendations.parquet", options: options)
+        let lists = recommendations.map { (customer: $0.customer, items: $0.items.map { Rec($0, 1 / Double($0 + 1)) }) }
+        try ParquetWriter.write(
+            frames.recommendations(lists), to: folder + "/recommendations.parquet", options: options)
         try ParquetWriter.write(frames.segments(segments), to: folder + "/customer_segments.parquet", options: options)
         try ParquetWriter.write(frames.churn(churn), to: folder + "/churn_scores.parquet", options: options)
     }
@@ -69,7 +70,8 @@ import Testing
         #expect(scores.stage == "score")
         let recs = try #require(scores.recommendations)
         #expect((recs.customersInBoth, recs.onlyInA, recs.onlyInB, recs.changed) == (3, 1, 1, 2))
-        #expect(recs.meanJaccard == (0.5 + 1 + 1) / 3)
+        let expectedMean: Double = (0.5 + 1 + 1) / 3
+        #expect(recs.meanJaccard == expectedMean)
 
         let segments = try #require(scores.segments)
         #expect(segments.labels == ["New", "Loyal", "Lapsed"])  // by segment id
@@ -110,7 +112,7 @@ import Testing
 
         let json = try JSONParser.parse(try h.bespoke("diff", "A", "B", "--json").stdout)
         let s = try #require(json["stages"]?.arrayValue?.first?["scores"])
-        #expect(s["recommendations"]?["mean_jaccard"] == .number(JSONNumber((0.5 + 1 + 1) / 3)))
+        #expect(s["recommendations"]?["mean_jaccard"] == .number(JSONNumber(expectedMean)))
         #expect(s["recommendations"]?["changed"] == 2 && s["recommendations"]?["customers_in_both"] == 3)
         #expect(s["segments"]?["labels"] == ["New", "Loyal", "Lapsed"])
         #expect(s["segments"]?["matrix"] == [[0, 1, 0], [0, 1, 1], [0, 0, 0]])

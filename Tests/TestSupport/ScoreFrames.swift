@@ -82,7 +82,9 @@ public struct ScoreFrames {
                 ("band", .string, false), ("driver_1", .string, true), ("driver_2", .string, true),
                 ("driver_3", .string, true),
             ],
-            [Column(.int32(rows.map(\.customer))), customerIDs, Column(.double(rows.map(\.probability))),
-             Self.strings(rows.map(\.band))] + drivers)
+            [
+                Column(.int32(rows.map(\.customer))), customerIDs, Column(.double(rows.map(\.probability))),
+                Self.strings(rows.map(\.band)),
+            ] + drivers)
     }
 }
