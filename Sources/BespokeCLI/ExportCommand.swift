@@ -3,20 +3,30 @@ import Foundation
 import Frame
 import Gzip
 import Parquet
+import Pipeline
 
 /// `bespoke export FILE --format csv|jsonl`: streams a Parquet file out as text, one row group
-/// in memory at a time.
+/// in memory at a time. `bespoke export --crm --run ID`: joins the run's score tables into one
+/// row per customer for a CRM import (see `CRMExporter`).
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a Parquet file as CSV or JSON Lines (row group by row group).")
+        abstract: "Export a Parquet file, or a run's scores per customer (--crm), as CSV or JSON Lines.",
+        discussion: """
+            FILE mode streams one Parquet file row group by row group. --crm joins the tables \
+            recommendations, customer_segments and churn_scores of a run's score stage into one row \
+            per customer: customer_id, segment, segment_name, churn_probability, churn_band, \
+            churn_drivers and the recommendations in rank order with their reasons (JSON Lines: an \
+            array of {rank, item_id, score, reason, model}; CSV: rec_<r>_item_id, rec_<r>_score, \
+            rec_<r>_reason, rec_<r>_model columns, or one JSON column with --csv-recommendations json).
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case csv, jsonl
     }
 
-    @Argument(help: "The Parquet file.")
-    var file: String
+    @Argument(help: "The Parquet file (not with --crm).")
+    var file: String?
 
     @Option(help: "Output format: csv or jsonl.")
     var format: Format
@@ -24,10 +34,40 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .short, help: "Output file (stdout when absent); a name ending in .gz is gzip-compressed.")
     var output: String?
 
-    @Option(help: "Comma-separated columns to export, in this order (default: all).")
+    @Option(help: "Comma-separated columns to export, in this order (default: all; not with --crm).")
     var columns: String?
 
+    @Flag(help: "Export the run's score tables joined per customer, shaped for a CRM import.")
+    var crm = false
+
+    @OptionGroup var pipeline: PipelineOptions
+
+    @OptionGroup var runOption: RunOption
+
+    @Option(
+        help: """
+            With --crm: the stage whose tables to export (default: the last stage that writes \
+            recommendations, customer_segments or churn_scores, else 'score').
+            """)
+    var stage: String?
+
+    @Option(help: "With --crm and csv: recommendations as 'wide' rec_<r>_… columns or one 'json' column.")
+    var csvRecommendations: CRMExporter.CSVLayout = .wide
+
+    func validate() throws {
+        if crm {
+            guard file == nil else { throw ValidationError("give either a FILE or --crm, not both") }
+            guard columns == nil else { throw ValidationError("--columns applies to FILE exports, not --crm") }
+        } else {
+            guard file != nil else { throw ValidationError("give a Parquet FILE to export, or --crm") }
+            guard stage == nil, runOption.run == nil else {
+                throw ValidationError("--run and --stage apply to --crm exports")
+            }
+        }
+    }
+
     func run() throws {
+        guard let file else { return try exportScores() }
         do {
             let reader = try ParquetReader(path: file)
             let names = columns.map(HeadCommand.columnList)
@@ -44,7 +84,22 @@ struct ExportCommand: ParsableCommand {
             throw fail(error)
         }
     }
+
+    private func exportScores() throws {
+        do {
+            let config = try pipeline.load()
+            let tables = try ScoreTable.files(config: config, folder: try runOption.folder(config), stage: stage)
+            let sink = try OutputSink.open(output)
+            try CRMExporter(format: format == .csv ? .csv : .jsonl, layout: csvRecommendations, tables: tables)
+                .write(to: sink)
+            try sink.close()
+        } catch {
+            throw engineExit(error, format: pipeline.logFormat)
+        }
+    }
 }
+
+extension CRMExporter.CSVLayout: ExpressibleByArgument {}
 
 /// Renders frames as CSV (header + RFC 4180 rows, empty field for null) or JSON Lines.
 struct TextExporter {

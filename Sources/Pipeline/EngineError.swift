@@ -57,6 +57,8 @@ public enum EngineError: ExitCodeProviding, Equatable, CustomStringConvertible {
     case executableNotFound(stage: String, executable: String, searched: [String])
     /// A stage implementation threw; `status` is its exit code.
     case stageFailed(stage: String, message: String, status: SysexitCode)
+    /// A score table (recommendations, segments, churn) does not follow its contract.
+    case scoreTable(ScoreTableError)
 
     public var description: String {
         switch self {
@@ -92,6 +94,7 @@ public enum EngineError: ExitCodeProviding, Equatable, CustomStringConvertible {
         case .executableNotFound(let stage, let exe, let searched):
             "stage '\(stage)': executable \(exe) not found (looked in \(searched.joined(separator: ", ")))"
         case .stageFailed(let stage, let message, _): "stage '\(stage)': \(message)"
+        case .scoreTable(let e): e.description
         }
     }
 
@@ -107,6 +110,7 @@ public enum EngineError: ExitCodeProviding, Equatable, CustomStringConvertible {
             code.flatMap { SysexitCode(rawValue: $0) }.flatMap { $0 == .ok ? nil : $0 } ?? .stageFailed
         case .commandNotFound, .executableNotFound, .outputMissing, .badSideFile: .stageFailed
         case .stageFailed(_, _, let status): status
+        case .scoreTable(let e): e.exitStatus
         }
     }
 }

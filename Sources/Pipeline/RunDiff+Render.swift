@@ -17,7 +17,7 @@ extension RunDiff {
 
     public func text() -> String {
         var out = "diff \(runA) → \(runB)\n"
-        guard hasDifferences else { return out + "no differences\n" }
+        guard hasDifferences else { return out + "no differences\n" + scoresText() }
         for s in stages where s.hasDifferences {
             out += "stage \(s.stage)" + (s.presence.map { ": \($0)" } ?? "") + "\n"
             for c in s.counters {
@@ -70,7 +70,7 @@ extension RunDiff {
                 }
             }
         }
-        return out
+        return out + scoresText()
     }
 
     public var json: JSONValue {
@@ -129,6 +129,7 @@ extension RunDiff {
                                     "note": t.note.map { .string($0) } ?? .null,
                                 ]
                             }),
+                        "scores": s.scores.map(Self.scoresJSON) ?? .null,
                     ]
                 }),
         ]

@@ -78,6 +78,8 @@ public struct RunDiff: Sendable {
         public var counters: [NumberDelta]
         public var metrics: [NumberDelta]
         public var tables: [TableDiff]
+        /// The domain diff, when the stage wrote score tables in both runs.
+        public var scores: ScoreDiff? = nil
 
         public var hasDifferences: Bool {
             presence != nil || !counters.isEmpty || !metrics.isEmpty || tables.contains { !$0.identical }
@@ -126,11 +128,14 @@ public struct RunDiff: Sendable {
                         b: ob.map { (folderB.stageDirectory(name) + "/" + file, $0) },
                         key: key, samples: options.samples))
             }
+            let scores = try compareScores(
+                stage: name, a: (folderA, a), b: (folderB, b),
+                include: { options.tables.isEmpty || options.tables.contains($0.name) })
             stages.append(
                 StageDiff(
                     stage: name, presence: nil, fingerprintChanged: a.fingerprint != b.fingerprint,
                     counters: numberDeltas(a.counters, b.counters),
-                    metrics: numberDeltas(a.metrics, b.metrics), tables: tables))
+                    metrics: numberDeltas(a.metrics, b.metrics), tables: tables, scores: scores))
         }
         return RunDiff(runA: runA, runB: runB, stages: stages)
     }
