@@ -49,22 +49,34 @@ def implicit_set(directory, users, items, target, topics, seed, eval_users):
     rng.shuffle(popularity)
     item_topic = rng.integers(0, topics, items)
     activity = rng.lognormal(0.0, 0.9, users)
-    draws = int(target * 1.2)
-    counts = np.maximum(1, np.round(activity / activity.sum() * draws)).astype(np.int64)
-    user_of = np.repeat(np.arange(users, dtype=np.int64), counts)
-    n = len(user_of)
     favourite = rng.integers(0, topics, (users, 2))
-    topic = np.where(rng.random(n) < 0.65, favourite[user_of, 0], favourite[user_of, 1])
-    topic[rng.random(n) < 0.15] = topics  # "topic" `topics` = the whole catalogue
-    item_of = np.empty(n, dtype=np.int64)
-    order = np.argsort(topic, kind="stable")
-    bounds = np.searchsorted(topic[order], np.arange(topics + 2))
-    for t in range(topics + 1):
-        rows = order[bounds[t]:bounds[t + 1]]
-        pool = np.arange(items) if t == topics else np.flatnonzero(item_topic == t)
-        cdf = np.cumsum(popularity[pool])
-        item_of[rows] = pool[np.minimum(np.searchsorted(cdf, rng.random(len(rows)) * cdf[-1]), len(pool) - 1)]
-    keys, strength = np.unique(user_of * items + item_of, return_counts=True)
+    pools = [np.flatnonzero(item_topic == t) for t in range(topics)] + [np.arange(items)]
+    cdfs = [np.cumsum(popularity[pool]) for pool in pools]
+
+    def draw(draws):
+        counts = np.maximum(1, np.round(activity / activity.sum() * draws)).astype(np.int64)
+        user_of = np.repeat(np.arange(users, dtype=np.int64), counts)
+        n = len(user_of)
+        topic = np.where(rng.random(n) < 0.65, favourite[user_of, 0], favourite[user_of, 1])
+        topic[rng.random(n) < 0.15] = topics  # "topic" `topics` = the whole catalogue
+        item_of = np.empty(n, dtype=np.int64)
+        order = np.argsort(topic, kind="stable")
+        bounds = np.searchsorted(topic[order], np.arange(topics + 2))
+        for t in range(topics + 1):
+            rows = order[bounds[t]:bounds[t + 1]]
+            pick = np.searchsorted(cdfs[t], rng.random(len(rows)) * cdfs[t][-1])
+            item_of[rows] = pools[t][np.minimum(pick, len(pools[t]) - 1)]
+        return np.unique(user_of * items + item_of, return_counts=True)
+
+    # Repeat events of the same pair are counted, not distinct: draw more until the distinct
+    # pairs reach the target (within 3%).
+    draws = target * 1.2
+    keys, strength = draw(int(draws))
+    for _ in range(4):
+        if len(keys) >= 0.97 * target:
+            break
+        draws = min(4.0 * target, draws * (target / len(keys)) ** 1.5)
+        keys, strength = draw(int(draws))
     u = (keys // items).astype(np.int32)
     i = (keys % items).astype(np.int32)
     s = strength.astype(np.float64)
@@ -249,6 +261,9 @@ def peer(argv):
         t0 = time.perf_counter()
         if a.model == "als":
             from implicit.cpu.als import AlternatingLeastSquares
+            from threadpoolctl import threadpool_limits
+            # implicit's own advice: its 2 threads solve rows; a BLAS thread pool would fight them.
+            threadpool_limits(1, "blas")
             # implicit's confidence is the value itself: values 1 + alpha·strength give Learn's model.
             conf = train.copy()
             conf.data = 1 + a.alpha * conf.data
