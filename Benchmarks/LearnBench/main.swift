@@ -176,7 +176,8 @@ do {
         let model = try ALS(configuration).fit(train, seed: seed)
         let fit = now() - t0
         let cpu = cpuSeconds() - c0
-        var result = CommandLine.arguments.contains("--no-eval") ? [:] : try evaluateTopK(model, train: train, test: test)
+        var result =
+            CommandLine.arguments.contains("--no-eval") ? [:] : try evaluateTopK(model, train: train, test: test)
         result["fit_seconds"] = fit
         result["fit_cpu_seconds"] = cpu
         result["per_iteration_seconds"] = fit / Double(iterations)
@@ -242,6 +243,7 @@ do {
         if CommandLine.arguments.contains("--labels") { write(model.labels, to: option("labels")) }
         report([
             "fit_seconds": fit, "clusters": model.clusterCount, "noise_share": model.noiseShare,
+            "silhouette": model.silhouette ?? Double.nan,
             "peak_rss_mb": peakRSSMB(),
         ])
     case "logreg":
