@@ -39,12 +39,17 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks
 
-## bench: speed and memory against pyarrow on generated data; writes BENCHMARKS.md.
+## bench: speed and memory against pyarrow, pandas, implicit, numpy, surprise and scikit-learn on
+## generated data; writes BENCHMARKS.md. BENCH_QUICK=1: features and Learn models only, on small data.
 bench: build
 	$(SWIFT) build $(RELEASE_FLAGS) --product parquet-bench
-	python3 Benchmarks/run.py --bench "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/parquet-bench"
-	python3 Benchmarks/pipeline_bench.py --bespoke "$(BIN)"
-	python3 Benchmarks/features_bench.py --bespoke "$(BIN)"
+	$(SWIFT) build $(RELEASE_FLAGS) --product learn-bench
+	@if [ "$(BENCH_QUICK)" != "1" ]; then \
+	  python3 Benchmarks/run.py --bench "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/parquet-bench" && \
+	  python3 Benchmarks/pipeline_bench.py --bespoke "$(BIN)"; \
+	fi
+	python3 Benchmarks/features_bench.py --bespoke "$(BIN)" $(if $(filter 1,$(BENCH_QUICK)),--quick)
+	python3 Benchmarks/learn_bench.py --bench "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/learn-bench" $(if $(filter 1,$(BENCH_QUICK)),--quick)
 
 ## fixtures: regenerate the committed Fixtures/ (seed 42; the tests check they match).
 fixtures: build

@@ -76,8 +76,8 @@ let package = Package(
         .executableTarget(name: "bespoke-features", dependencies: ["BespokeCLI", "Stages"]),
         .executableTarget(name: "bespoke-score", dependencies: ["BespokeCLI", "Stages"]),
         // Benchmark harness for `make bench`; not part of the product.
-        .executableTarget(
-            name: "parquet-bench", dependencies: ["Parquet", "Frame", "Gzip"], path: "Benchmarks/ParquetBench"),
+        .executableTarget(name: "parquet-bench", dependencies: ["Parquet", "Frame", "Gzip"], path: "Benchmarks/ParquetBench"),
+        .executableTarget(name: "learn-bench", dependencies: ["Learn"], path: "Benchmarks/LearnBench"),
 
         .target(name: "TestSupport", dependencies: ["Frame"], path: "Tests/TestSupport"),
         .testTarget(name: "GzipTests", dependencies: ["Gzip", "TestSupport"]),

@@ -53,28 +53,35 @@ public enum ClusterMetrics {
         let sizes = counted
         let n = data.rows
         let d = data.columns
+        // The rows grouped by cluster (a stable counting sort) and stored column by column, so a
+        // row's distances to one cluster are one contiguous pass, four rows at a time.
+        var clusterStart = [Int](repeating: 0, count: k + 1)
+        for c in 0..<k { clusterStart[c + 1] = clusterStart[c] + sizes[c] }
+        var next = clusterStart
+        var columns = [Double](repeating: 0, count: n * d)
+        for j in 0..<n {
+            let slot = next[Int(dense[j])]
+            next[Int(dense[j])] += 1
+            for f in 0..<d { columns[f * n + slot] = data.values[j * d + f] }
+        }
+        let starts = clusterStart
         var out = [Double](repeating: 0, count: n)
         out.withUnsafeMutableBufferPointer { o in
             let slots = DisjointSlots(o.baseAddress!)
             data.values.withUnsafeBufferPointer { x in
                 let rows = SharedRows(x.baseAddress!)
-                dense.withUnsafeBufferPointer { lb in
-                    let labelBase = UnsafePointerBox(lb.baseAddress!)
+                columns.withUnsafeBufferPointer { cb in
+                    let grouped = SharedRows(cb.baseAddress!)
                     _ = RowBlocks.map(count: n, minimumRows: 64) { range in
                         var sums = [Double](repeating: 0, count: k)
                         for i in range {
-                            for c in 0..<k { sums[c] = 0 }
                             let xi = rows.base + i * d
-                            for j in 0..<n {
-                                let xj = rows.base + j * d
-                                var s = 0.0
-                                for f in 0..<d {
-                                    let t = xi[f] - xj[f]
-                                    s += t * t
-                                }
-                                sums[Int(labelBase.base[j])] += s.squareRoot()
+                            for c in 0..<k {
+                                sums[c] = Self.distanceSum(
+                                    from: xi, to: grouped.base + starts[c], rows: starts[c + 1] - starts[c],
+                                    stride: n, features: d)
                             }
-                            let own = Int(labelBase.base[i])
+                            let own = Int(dense[i])
                             if sizes[own] == 1 {
                                 slots[i] = 0
                                 continue
@@ -90,6 +97,39 @@ public enum ClusterMetrics {
             }
         }
         return out
+    }
+
+    /// `Σ_j ‖x − y_j‖` over `rows` points stored column-major from `columns` (feature `f` of point
+    /// `j` at `columns[f · stride + j]`), in four lanes of a fixed order.
+    @inline(__always)
+    static func distanceSum(
+        from x: UnsafePointer<Double>, to columns: UnsafePointer<Double>, rows m: Int, stride: Int, features d: Int
+    ) -> Double {
+        let raw = UnsafeRawPointer(columns)
+        var lanes = SIMD4<Double>()
+        var j = 0
+        while j + 4 <= m {
+            var squared = SIMD4<Double>()
+            for f in 0..<d {
+                let t =
+                    SIMD4<Double>(repeating: x[f])
+                    - raw.loadUnaligned(fromByteOffset: (f * stride + j) * 8, as: SIMD4<Double>.self)
+                squared += t * t
+            }
+            lanes += squared.squareRoot()
+            j += 4
+        }
+        var sum = lanes.sum()
+        while j < m {
+            var squared = 0.0
+            for f in 0..<d {
+                let t = x[f] - columns[f * stride + j]
+                squared += t * t
+            }
+            sum += squared.squareRoot()
+            j += 1
+        }
+        return sum
     }
 
     /// The Davies–Bouldin index (`davies_bouldin_score`): the mean over clusters of the largest
@@ -208,10 +248,4 @@ public enum ClusterMetrics {
         EstimatorParameterError(
             estimator: "ClusterMetrics.\(metric)", parameter: parameter, expected: expected, got: got)
     }
-}
-
-/// A read-only pointer of any element type shared with parallel workers.
-struct UnsafePointerBox<T>: @unchecked Sendable {
-    let base: UnsafePointer<T>
-    init(_ base: UnsafePointer<T>) { self.base = base }
 }

@@ -76,41 +76,52 @@ public struct DBSCAN: Sendable {
         let tree = KDTree(data)
         let radiusSquared = configuration.eps * configuration.eps
         let minSamples = configuration.minSamples
-        var isCore = [Bool](repeating: false, count: n)
-        isCore.withUnsafeMutableBufferPointer { core in
-            let slots = DisjointSlots(core.baseAddress!)
-            data.values.withUnsafeBufferPointer { x in
-                let rows = SharedRows(x.baseAddress!)
-                _ = RowBlocks.map(count: n, minimumRows: 1024) { range in
-                    var stack = [Int32]()
-                    for i in range {
-                        var count = 0
-                        tree.forEachNeighbour(of: rows.base + i * d, radiusSquared: radiusSquared, stack: &stack) { _ in
-                            count += 1
-                        }
-                        slots[i] = count >= minSamples
+        // One radius query per point, in parallel over fixed blocks, keeping each neighbourhood
+        // (tree order) so the expansion below walks lists instead of querying again: memory is
+        // the total neighbourhood size, as in scikit-learn, never all pairs.
+        let blocks = data.values.withUnsafeBufferPointer { x in
+            let rows = SharedRows(x.baseAddress!)
+            return RowBlocks.map(count: n, minimumRows: 1024) { range -> (counts: [Int], neighbours: [Int32]) in
+                var stack = [Int32]()
+                var counts = [Int]()
+                counts.reserveCapacity(range.count)
+                var neighbours = [Int32]()
+                for i in range {
+                    let before = neighbours.count
+                    tree.forEachNeighbour(of: rows.base + i * d, radiusSquared: radiusSquared, stack: &stack) { j in
+                        neighbours.append(Int32(j))
                     }
+                    counts.append(neighbours.count - before)
                 }
+                return (counts, neighbours)
             }
         }
+        var offsets = [Int](repeating: 0, count: n + 1)
+        var neighbours = [Int32]()
+        neighbours.reserveCapacity(blocks.reduce(0) { $0 + $1.neighbours.count })
+        var row = 0
+        for block in blocks {
+            for c in block.counts {
+                offsets[row + 1] = offsets[row] + c
+                row += 1
+            }
+            neighbours.append(contentsOf: block.neighbours)
+        }
+        let isCore = (0..<n).map { offsets[$0 + 1] - offsets[$0] >= minSamples }
         var labels = [Int32](repeating: -1, count: n)
         var clusterCount: Int32 = 0
         var pending = [Int]()
-        var stack = [Int32]()
-        data.values.withUnsafeBufferPointer { x in
-            for seedRow in 0..<n where labels[seedRow] == -1 && isCore[seedRow] {
-                pending.append(seedRow)
-                while let i = pending.popLast() {
-                    if labels[i] != -1 { continue }
-                    labels[i] = clusterCount
-                    guard isCore[i] else { continue }
-                    tree.forEachNeighbour(of: x.baseAddress! + i * d, radiusSquared: radiusSquared, stack: &stack) {
-                        j in
-                        if labels[j] == -1 { pending.append(j) }
-                    }
+        for seedRow in 0..<n where labels[seedRow] == -1 && isCore[seedRow] {
+            pending.append(seedRow)
+            while let i = pending.popLast() {
+                if labels[i] != -1 { continue }
+                labels[i] = clusterCount
+                guard isCore[i] else { continue }
+                for q in offsets[i]..<offsets[i + 1] where labels[Int(neighbours[q])] == -1 {
+                    pending.append(Int(neighbours[q]))
                 }
-                clusterCount += 1
             }
+            clusterCount += 1
         }
         let clustered = (0..<n).filter { labels[$0] >= 0 }
         let noiseShare = n == 0 ? 0 : Double(n - clustered.count) / Double(n)
