@@ -17,7 +17,8 @@ import Testing
         var out: [String: [String: String]] = [:]
         for stage in stages {
             let folder = w.stageFolder(run, stage)
-            for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name != "stage.log" {
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder)
+            where name != StageLog.fileName && name != StageManifest.fileName {
                 out[stage, default: [:]][name] = try SHA256Hex.ofFile(folder + "/" + name).sha256
             }
         }
@@ -50,7 +51,8 @@ import Testing
         var random = SplitMix64(seed: 20_261_202)
         var current = (text: Self.versionB, files: b)
         for round in 0..<3 {
-            let target = current.text == Self.versionB ? (text: Self.versionA, files: a) : (text: Self.versionB, files: b)
+            let target =
+                current.text == Self.versionB ? (text: Self.versionA, files: a) : (text: Self.versionB, files: b)
             try w.restore()
             if target.text == Self.versionB { try w.editPipeline(replacing: Self.versionA, with: Self.versionB) }
             let victim = try Self.start(w, run)
@@ -61,7 +63,8 @@ import Testing
             for stage in Self.stages {
                 let dir = w.stageFolder(run, stage)
                 let manifest = try #require(
-                    try StageManifest.load(dir + "/" + StageManifest.fileName), "round \(round): \(stage) has no manifest")
+                    try StageManifest.load(dir + "/" + StageManifest.fileName),
+                    "round \(round): \(stage) has no manifest")
                 #expect(try manifest.verify(in: dir) == nil, "round \(round): \(stage) does not verify")
                 let files = try Self.hashes(w, run)[stage]
                 #expect(
