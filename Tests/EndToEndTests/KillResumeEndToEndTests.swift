@@ -75,5 +75,37 @@ import Testing
             #expect(try Self.hashes(w, run) == target.files, "round \(round): not identical to an uninterrupted run")
             current = target
         }
+
+        // The domain diff: the other version as a second run changes recommendations (the hybrid
+        // blends ALS) but no segment or churn band (neither depends on ALS); a run against itself
+        // overlaps fully.
+        try w.restore()
+        if current.text == Self.versionA { try w.editPipeline(replacing: Self.versionA, with: Self.versionB) }
+        #expect(try w.run("k2").status == 0)
+        let changed = try BuiltExecutable.run(
+            "bespoke", ["diff", "--pipeline", w.pipelinePath, run, "k2", "--stage", "score"])
+        #expect(changed.status == 0, "\(changed.stderr)")
+        let overlap = try #require(Self.overlap(changed.stdout), "\(changed.stdout)")
+        #expect(overlap > 0 && overlap < 1, "\(changed.stdout)")
+        let customers = try #require(
+            try StageManifest.load(w.stageFolder(run, "features") + "/" + StageManifest.fileName)
+        )
+        .counters["customers"]?.intValue
+        let both = "\(customers ?? -1) customers in both, 0 only in A, 0 only in B; 0 moved"
+        #expect(changed.stdout.contains("segments: " + both), "\(changed.stdout)")
+        #expect(changed.stdout.contains("churn bands: " + both), "\(changed.stdout)")
+        let same = try BuiltExecutable.run(
+            "bespoke", ["diff", "--pipeline", w.pipelinePath, run, run, "--stage", "score"])
+        #expect(Self.overlap(same.stdout) == 1, "\(same.stdout)")
+        #expect(same.stdout.contains("lists changed (items or order): 0 of"), "\(same.stdout)")
+    }
+
+    /// The mean top-K Jaccard overlap `bespoke diff` prints.
+    static func overlap(_ text: String) -> Double? {
+        guard let line = text.split(separator: "\n").first(where: { $0.contains("mean top-K Jaccard overlap ") }) else {
+            return nil
+        }
+        let after = line.components(separatedBy: "mean top-K Jaccard overlap ")[1]
+        return Double(after.prefix { $0 != ";" })
     }
 }
