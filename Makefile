@@ -45,6 +45,7 @@ bench: build
 	python3 Benchmarks/run.py --bench "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/parquet-bench"
 	python3 Benchmarks/pipeline_bench.py --bespoke "$(BIN)"
 	python3 Benchmarks/features_bench.py --bespoke "$(BIN)"
+	python3 Benchmarks/score_bench.py --bespoke "$(BIN)"
 
 ## fixtures: regenerate the committed Fixtures/ (seed 42; the tests check they match).
 fixtures: build
