@@ -50,6 +50,7 @@ bench: build
 	fi
 	python3 Benchmarks/features_bench.py --bespoke "$(BIN)" $(if $(filter 1,$(BENCH_QUICK)),--quick)
 	python3 Benchmarks/learn_bench.py --bench "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/learn-bench" $(if $(filter 1,$(BENCH_QUICK)),--quick)
+	python3 Benchmarks/score_bench.py --bespoke "$(BIN)" $(if $(filter 1,$(BENCH_QUICK)),--quick)
 
 ## fixtures: regenerate the committed Fixtures/ (seed 42; the tests check they match).
 fixtures: build
