@@ -51,7 +51,7 @@ public enum HybridRecommender {
 
         /// Maps a component's finite scores onto [0, 1] by min–max (all 1 when they are equal);
         /// −∞ stays −∞.
-        static func normalise(_ scores: UnsafeMutableBufferPointer<Double>) {
+        public static func normalise(_ scores: UnsafeMutableBufferPointer<Double>) {
             var low = Double.infinity
             var high = -Double.infinity
             for s in scores where s.isFinite {
