@@ -27,12 +27,18 @@ public struct FeaturesStage: StageImplementation {
     public func run(_ context: StageContext) throws -> StageResult {
         let settings = try FeaturesSettings(context.params, stage: Self.name)
         let io = TableStageIO(stage: Self.name, context: context)
-        let events = try Self.readEvents(settings, io: io, context: context)
         let customers = try settings.customersTable.map { t throws(StageError) in try io.read(t) }
         let items = try settings.itemsTable.map { t throws(StageError) in try io.read(t) }
-        let eventCount = events.rowCount
-        let inputs = try FeatureInputs(
-            events: events, customers: customers, items: items, settings: settings, stage: Self.name)
+        // The event frame lives only while it is encoded: its strings (types, order ids) are the
+        // largest thing the stage would otherwise hold to the end.
+        let (eventCount, inputs) = try { () throws(StageError) -> (Int, FeatureInputs) in
+            let events = try Self.readEvents(settings, io: io, context: context)
+            return (
+                events.rowCount,
+                try FeatureInputs(
+                    events: events, customers: customers, items: items, settings: settings, stage: Self.name)
+            )
+        }()
         let log = inputs.log
         let asOf = settings.asOf ?? inputs.latestEvent
         context.log.info(
