@@ -63,25 +63,15 @@ struct FeatureInputs {
         let orderColumn = try optional(r.order, "order", types: nil, expected: "a column")
 
         // Side tables' keys share the events' indices.
-        var customerKeys: Column?
-        if let customers {
-            let i = try TableStageIO.column(
-                settings.customerKey, in: customers, stage: stage, table: settings.customersTable ?? "customers",
-                path: "params.customer_columns.key")
-            customerKeys = customers.columns[i]
-            try Self.checkJoin(
-                customers.columns[i], customerColumn, stage: stage, table: settings.customersTable ?? "customers",
-                column: settings.customerKey, path: "params.customer_columns.key")
+        let customerKeys = try customers.map { t throws(StageError) in
+            try Self.joinKey(
+                t, settings.customerKey, against: customerColumn, stage: stage,
+                table: settings.customersTable ?? "customers", path: "params.customer_columns.key")
         }
-        var itemKeys: Column?
-        if let items {
-            let i = try TableStageIO.column(
-                settings.itemKey, in: items, stage: stage, table: settings.itemsTable ?? "items",
+        let itemKeys = try items.map { t throws(StageError) in
+            try Self.joinKey(
+                t, settings.itemKey, against: itemColumn, stage: stage, table: settings.itemsTable ?? "items",
                 path: "params.item_columns.key")
-            itemKeys = items.columns[i]
-            try Self.checkJoin(
-                items.columns[i], itemColumn, stage: stage, table: settings.itemsTable ?? "items",
-                column: settings.itemKey, path: "params.item_columns.key")
         }
         let (customerIndex, customerCodes) = KeyIndex.build([customerColumn] + (customerKeys.map { [$0] } ?? []))
         let (itemIndex, itemCodes) = KeyIndex.build([itemColumn] + (itemKeys.map { [$0] } ?? []))
@@ -175,14 +165,17 @@ struct FeatureInputs {
         categoryColumnName = categoryName
     }
 
-    private static func checkJoin(
-        _ key: Column, _ events: Column, stage: String, table: String, column: String, path: String
-    ) throws(StageError) {
-        guard KeyIndex.compatible(key.type, events.type) else {
+    /// A side table's key column, checked to join the events' ids.
+    private static func joinKey(
+        _ frame: Frame, _ key: String, against events: Column, stage: String, table: String, path: String
+    ) throws(StageError) -> Column {
+        let column = frame.columns[try TableStageIO.column(key, in: frame, stage: stage, table: table, path: path)]
+        guard KeyIndex.compatible(column.type, events.type) else {
             throw .unsupportedColumnType(
-                stage: stage, table: table, column: column, type: key.type,
+                stage: stage, table: table, column: key, type: column.type,
                 expected: "ids of the events' type (\(events.type))", path: path)
         }
+        return column
     }
 
     /// For each index, the first side-table row holding it (−1 when none).
@@ -260,16 +253,6 @@ struct FeatureInputs {
             columns.append(c)
         }
         return try! Frame(schema: Schema(Self.uniqueNames(fields)), columns: columns)
-    }
-
-    /// `customer_features` as of `asOf`, with top categories as of the churn cutoff (so both tables
-    /// share their columns and no category choice depends on what happens after the cutoff).
-    func customerFeatures(asOf: Int64, settings: FeaturesSettings) -> Frame {
-        customerFeatures(asOf: asOf, top: topCategories(until: churnCutoff(asOf: asOf)))
-    }
-
-    func churnCutoff(asOf: Int64) -> Int64 {
-        settings.churnCutoff ?? (asOf - Int64(settings.horizonDays) * EventLog.microsPerDay)
     }
 
     private static func uniqueNames(_ fields: [Field]) -> [Field] {
@@ -388,10 +371,10 @@ struct FeatureInputs {
 
     // MARK: Churn
 
-    /// Customers with activity up to `cutoff`, their features as of it, and whether they made no
-    /// purchase in the horizon after it.
-    func churnFeatures(cutoff: Int64, settings: FeaturesSettings) -> (frame: Frame, churned: Int) {
-        let features = customerFeatures(asOf: cutoff, top: topCategories(until: cutoff))
+    /// Customers with activity up to `cutoff`, their features as of it (share columns for the
+    /// categories `top`), and whether they made no purchase in the horizon after it.
+    func churnFeatures(cutoff: Int64, top: [Int], settings: FeaturesSettings) -> (frame: Frame, churned: Int) {
+        let features = customerFeatures(asOf: cutoff, top: top)
         let horizonEnd = cutoff + Int64(settings.horizonDays) * EventLog.microsPerDay
         let activity = settings.activityTypes.map(Set.init)
         let isActivity = log.types.map { activity?.contains($0) ?? true }

@@ -43,14 +43,19 @@ public struct FeaturesStage: StageImplementation {
         let asOf = settings.asOf ?? inputs.latestEvent
         context.log.info(
             "\(eventCount) events, \(inputs.customers.count) customers, \(inputs.items.count) items; as of "
-                + ValueFormatter.text(Column(.timestamp([asOf])), 0)!)
+                + Self.isoText(asOf))
 
         // Index tables.
         try io.write(Self.indexFrame("customer_index", inputs.customers), table: "customer_index")
         try io.write(Self.indexFrame("item_index", inputs.items), table: "item_index")
 
         // Customer features, as of `asOf`.
-        let customerFeatures = inputs.customerFeatures(asOf: asOf, settings: settings)
+        // Top categories as of the churn cutoff, for both tables: they share their columns and no
+        // category choice depends on what happens after the cutoff.
+        let defaultCutoff = asOf - Int64(settings.horizonDays) * EventLog.microsPerDay
+        let churnCutoff = settings.churnCutoff ?? defaultCutoff
+        let top = inputs.topCategories(until: churnCutoff)
+        let customerFeatures = inputs.customerFeatures(asOf: asOf, top: top)
         try io.write(customerFeatures, table: "customer_features")
 
         // Item features and text.
@@ -74,7 +79,6 @@ public struct FeaturesStage: StageImplementation {
         let all = builder.aggregate(customers: nCustomers)
         try io.write(inputs.interactionFrame(all), table: "interactions")
         var splitCounters: [(key: String, value: JSONValue)] = [("method", .string(settings.split.rawValue))]
-        let defaultCutoff = asOf - Int64(settings.horizonDays) * EventLog.microsPerDay
         switch settings.split {
         case .holdout, .cutoff:
             let parts: (train: InteractionTable, test: InteractionTable)
@@ -84,7 +88,7 @@ public struct FeaturesStage: StageImplementation {
             } else {
                 let cut = settings.splitCutoff ?? defaultCutoff
                 parts = builder.cutoff(customers: nCustomers, at: cut)
-                splitCounters.append(("cutoff", .string(ValueFormatter.text(Column(.timestamp([cut])), 0)!)))
+                splitCounters.append(("cutoff", .string(Self.isoText(cut))))
             }
             try io.write(inputs.interactionFrame(parts.train), table: "train_interactions")
             try io.write(inputs.interactionFrame(parts.test), table: "test_interactions")
@@ -101,8 +105,7 @@ public struct FeaturesStage: StageImplementation {
         }
 
         // Churn labels: features as of the cutoff, the label from the horizon after it.
-        let churnCutoff = settings.churnCutoff ?? defaultCutoff
-        let churn = inputs.churnFeatures(cutoff: churnCutoff, settings: settings)
+        let churn = inputs.churnFeatures(cutoff: churnCutoff, top: top, settings: settings)
         try io.write(churn.frame, table: "churn_features")
         let horizonEnd = churnCutoff + Int64(settings.horizonDays) * EventLog.microsPerDay
         if horizonEnd > inputs.latestEvent {
@@ -127,12 +130,12 @@ public struct FeaturesStage: StageImplementation {
             (
                 "churn",
                 .object([
-                    ("cutoff", .string(ValueFormatter.text(Column(.timestamp([churnCutoff])), 0)!)),
+                    ("cutoff", .string(Self.isoText(churnCutoff))),
                     ("horizon_days", .int(settings.horizonDays)), ("labelled", .int(churn.frame.rowCount)),
                     ("churned", .int(churn.churned)),
                 ])
             ),
-            ("as_of", .string(ValueFormatter.text(Column(.timestamp([asOf])), 0)!)),
+            ("as_of", .string(Self.isoText(asOf))),
         ])
         return StageResult(counters: counters)
     }
@@ -159,6 +162,9 @@ public struct FeaturesStage: StageImplementation {
             throw .parquet(stage: name, table: table, error)
         }
     }
+
+    /// A time as the ISO 8601 text logs and counters show.
+    static func isoText(_ micros: Int64) -> String { ValueFormatter.text(Column(.timestamp([micros])), 0)! }
 
     static func indexFrame(_ name: String, _ index: KeyIndex) -> Frame {
         let id = name == "customer_index" ? "customer_id" : "item_id"

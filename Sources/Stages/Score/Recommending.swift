@@ -41,7 +41,6 @@ struct CatalogueInfo {
             if let k = ValueFormatter.text(keyColumn, r), rowOf[k] == nil { rowOf[k] = r }
         }
         let row = (0..<itemCount).map { rowOf[ValueFormatter.text(ids, $0) ?? ""] ?? -1 }
-        let idText = titles
         if let t = try column(settings.titleColumn, "title") {
             for i in 0..<itemCount where row[i] >= 0 {
                 if let title = ValueFormatter.text(t, row[i]), !title.isEmpty { titles[i] = title }
@@ -82,7 +81,6 @@ struct CatalogueInfo {
                 allowed[i] = allowed[i] && (text == "true" || (Double(text).map { $0 > 0 } ?? false))
             }
         }
-        _ = idText
     }
 }
 
@@ -199,14 +197,13 @@ struct Recommending {
             for e in lists[c] where catalogue.category[Int(e.item)] >= 0 {
                 perCategory[catalogue.category[Int(e.item)], default: 0] += 1
             }
-            for (item, score) in zip(popular.items(at: position), popular.scores(at: position)) {
+            for item in popular.items(at: position) {
                 if lists[c].count >= k { break }
                 if seen.contains(item) { continue }
                 let cat = catalogue.category[Int(item)]
                 if let cap = settings.maxPerCategory, cat >= 0, perCategory[cat, default: 0] >= cap { continue }
                 if cat >= 0 { perCategory[cat, default: 0] += 1 }
                 seen.insert(item)
-                _ = score
                 lists[c].append((item, popularity.displayScore(user: c, item: Int(item)), false))
                 if position >= cold.count { filled += 1 }
             }
