@@ -67,12 +67,22 @@ public enum HybridRecommender {
         /// component has −∞ for the item.
         public func scores(user: Int?, history: History, into scores: UnsafeMutableBufferPointer<Double>) {
             precondition(scores.count == itemCount, "scores must have \(itemCount) slots, got \(scores.count)")
+            self.scores(users: [user], histories: [history], into: scores)
+        }
+
+        /// The blend for a batch: each component scores the whole batch at once (so ALS's batch is
+        /// one matrix product), then each row is normalised and added.
+        public func scores(users: [Int?], histories: [History], into scores: UnsafeMutableBufferPointer<Double>) {
+            let n = itemCount
+            precondition(scores.count == histories.count * n, "scores must have rows × \(n) slots")
             scores.initialize(repeating: -.infinity)
-            var component = [Double](repeating: 0, count: itemCount)
+            var component = [Double](repeating: 0, count: scores.count)
             for (model, weight) in zip(components, weights) {
                 component.withUnsafeMutableBufferPointer { buffer in
-                    model.scores(user: user, history: history, into: buffer)
-                    Self.normalise(buffer)
+                    model.scores(users: users, histories: histories, into: buffer)
+                    for r in histories.indices {
+                        Self.normalise(UnsafeMutableBufferPointer(rebasing: buffer[r * n..<(r + 1) * n]))
+                    }
                     for i in 0..<buffer.count where buffer[i] != -.infinity {
                         let contribution = weight * buffer[i]
                         scores[i] = scores[i] == -.infinity ? contribution : scores[i] + contribution
@@ -85,22 +95,63 @@ public enum HybridRecommender {
         /// ties to the earlier component) and returns the first reason one gives.
         public func strongestContributor(user: Int?, history: History, item: Int) -> Int32? {
             guard item < itemCount else { return nil }
-            var component = [Double](repeating: 0, count: itemCount)
-            var contributions: [(component: Int, value: Double)] = []
-            for (c, model) in components.enumerated() {
-                component.withUnsafeMutableBufferPointer { buffer in
-                    model.scores(user: user, history: history, into: buffer)
-                    Self.normalise(buffer)
+            return strongestContributors(user: user, history: history, items: [Int32(item)])[0]
+        }
+
+        public func strongestContributors(user: Int?, history: History, items: [Int32]) -> [Int32?] {
+            strongestContributors(users: [user], histories: [history], items: [items])[0]
+        }
+
+        /// `strongestContributor` for several items of each of a batch of customers: each
+        /// component scores the batch once, and each component is asked about all the items it
+        /// should explain for a customer in one call.
+        public func strongestContributors(users: [Int?], histories: [History], items: [[Int32]]) -> [[Int32?]] {
+            precondition(users.count == histories.count && items.count == histories.count, "one entry per customer")
+            let n = itemCount
+            let rows = histories.count
+            var normalised: [[Double]] = []
+            for model in components {
+                var buffer = [Double](repeating: 0, count: rows * n)
+                buffer.withUnsafeMutableBufferPointer { b in
+                    model.scores(users: users, histories: histories, into: b)
+                    for r in 0..<rows { Self.normalise(UnsafeMutableBufferPointer(rebasing: b[r * n..<(r + 1) * n])) }
                 }
-                if component[item] != -.infinity { contributions.append((c, weights[c] * component[item])) }
+                normalised.append(buffer)
             }
-            contributions.sort { $0.value != $1.value ? $0.value > $1.value : $0.component < $1.component }
-            for (c, _) in contributions {
-                if let reason = components[c].strongestContributor(user: user, history: history, item: item) {
-                    return reason
+            return (0..<rows).map { r in
+                let wanted = items[r]
+                // Per item, the components in the order they are asked.
+                let order: [[Int]] = wanted.map { item in
+                    guard Int(item) < n else { return [] }
+                    var contributions: [(component: Int, value: Double)] = []
+                    for c in components.indices where normalised[c][r * n + Int(item)] != -.infinity {
+                        contributions.append((c, weights[c] * normalised[c][r * n + Int(item)]))
+                    }
+                    contributions.sort { $0.value != $1.value ? $0.value > $1.value : $0.component < $1.component }
+                    return contributions.map(\.component)
                 }
+                var answer = [Int32?](repeating: nil, count: wanted.count)
+                var open = Array(wanted.indices)
+                var step = 0
+                // Round `step` asks each unanswered item's step-th component; a component is
+                // asked once per round about all its items.
+                while !open.isEmpty {
+                    var asked: [Int: [Int]] = [:]
+                    for position in open where step < order[position].count {
+                        asked[order[position][step], default: []].append(position)
+                    }
+                    if asked.isEmpty { break }
+                    for c in asked.keys.sorted() {
+                        let positions = asked[c]!
+                        let found = components[c].strongestContributors(
+                            user: users[r], history: histories[r], items: positions.map { wanted[$0] })
+                        for (position, reason) in zip(positions, found) { answer[position] = reason }
+                    }
+                    open = open.filter { answer[$0] == nil }
+                    step += 1
+                }
+                return answer
             }
-            return nil
         }
     }
 }

@@ -37,4 +37,35 @@ public protocol Recommender: Sendable {
     /// The item of `history` that contributes most to `item`'s score, for a reason a person can
     /// read ("because you bought …"), or nil when the model cannot attribute it.
     func strongestContributor(user: Int?, history: History, item: Int) -> Int32?
+    /// Scores for a batch of customers, row-major (see the extension's default).
+    func scores(users: [Int?], histories: [History], into scores: UnsafeMutableBufferPointer<Double>)
+    /// The strongest contributor of each of several items for one customer.
+    func strongestContributors(user: Int?, history: History, items: [Int32]) -> [Int32?]
+}
+
+/// Batched forms: a model that can score many customers at once faster than one by one (ALS's
+/// item products as one matrix product) implements them; the others loop.
+extension Recommender {
+    /// Scores for a batch of customers: row `r` of `scores` (row-major, `histories.count ×
+    /// itemCount`) as `scores(user: users[r], history: histories[r], into:)` would write it.
+    public func scores(
+        users: [Int?], histories: [History], into scores: UnsafeMutableBufferPointer<Double>
+    ) {
+        defaultBatchScores(users: users, histories: histories, into: scores)
+    }
+
+    /// The strongest contributor of each of `items`, as `strongestContributor` answers one.
+    public func strongestContributors(user: Int?, history: History, items: [Int32]) -> [Int32?] {
+        items.map { strongestContributor(user: user, history: history, item: Int($0)) }
+    }
+
+    /// The loop every batch falls back on.
+    func defaultBatchScores(users: [Int?], histories: [History], into scores: UnsafeMutableBufferPointer<Double>) {
+        precondition(users.count == histories.count, "one user slot per history")
+        precondition(scores.count == histories.count * itemCount, "scores must have rows × \(itemCount) slots")
+        for r in histories.indices {
+            let row = UnsafeMutableBufferPointer(rebasing: scores[r * itemCount..<(r + 1) * itemCount])
+            self.scores(user: users[r], history: histories[r], into: row)
+        }
+    }
 }

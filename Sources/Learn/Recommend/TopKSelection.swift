@@ -27,6 +27,8 @@ public enum TopKSelection {
 
     /// Customers per block of parallel work: fixed, so results never depend on the thread count.
     static let block = 64
+    /// The most scores one batch holds (16 MiB of doubles).
+    static let batchCells = 1 << 21
 
     /// Up to `k` items for each customer in `customers` (rows of `histories`, customers × items,
     /// whose rows are the histories the model scores from).
@@ -56,30 +58,42 @@ public enum TopKSelection {
         }
         for c in customers { try E.require(c >= 0 && c < histories.rows, "top_k customer", "a row of histories", c) }
 
+        // Customers are scored in batches (a model such as ALS scores a batch as one matrix
+        // product); a batch's scores stay within `batchCells` doubles whatever the catalogue size.
+        let batchRows = max(1, min(block, batchCells / max(itemCount, 1)))
         let blocks = ParallelWork.map(count: (customers.count + block - 1) / block) { b in
-            var scratch = [Double](repeating: 0, count: itemCount)
+            var scratch = [Double](repeating: 0, count: batchRows * itemCount)
             var heap = ScoredItemHeap(capacity: k)
             var counts: [Int] = []
             var items: [Int32] = []
             var scores: [Double] = []
-            for position in b * block..<min(customers.count, (b + 1) * block) {
-                let row = customers[position]
-                let history = History(histories, user: row)
-                let user: Int? = modelUsers.map { $0[position] >= 0 ? Int($0[position]) : nil } ?? row
-                scratch.withUnsafeMutableBufferPointer { buffer in
-                    model.scores(user: user, history: history, into: buffer)
-                    if excludeSeen {
-                        for j in history.items where Int(j) < itemCount { buffer[Int(j)] = -.infinity }
-                    }
-                    for i in 0..<itemCount {
-                        let s = buffer[i]
-                        guard s > -.infinity, !s.isNaN, allowedItems?[i] ?? true else { continue }
-                        heap.offer(item: Int32(i), score: s)
+            let end = min(customers.count, (b + 1) * block)
+            var start = b * block
+            while start < end {
+                let positions = start..<min(end, start + batchRows)
+                let batch = positions.map { History(histories, user: customers[$0]) }
+                let users: [Int?] = positions.map { position in
+                    modelUsers.map { $0[position] >= 0 ? Int($0[position]) : nil } ?? customers[position]
+                }
+                scratch.withUnsafeMutableBufferPointer { all in
+                    let buffer = UnsafeMutableBufferPointer(rebasing: all[0..<positions.count * itemCount])
+                    model.scores(users: users, histories: batch, into: buffer)
+                    for (r, history) in batch.enumerated() {
+                        let row = buffer.baseAddress! + r * itemCount
+                        if excludeSeen {
+                            for j in history.items where Int(j) < itemCount { row[Int(j)] = -.infinity }
+                        }
+                        for i in 0..<itemCount {
+                            let s = row[i]
+                            guard s > -.infinity, !s.isNaN, allowedItems?[i] ?? true else { continue }
+                            heap.offer(item: Int32(i), score: s)
+                        }
+                        let before = items.count
+                        heap.drainBestFirst(into: &items, &scores)
+                        counts.append(items.count - before)
                     }
                 }
-                let before = items.count
-                heap.drainBestFirst(into: &items, &scores)
-                counts.append(items.count - before)
+                start = positions.upperBound
             }
             return (counts, items, scores)
         }

@@ -212,13 +212,15 @@ struct Recommending {
         let block = 256
         let chosen = lists
         let blocks = ParallelWork.map(count: (n + block - 1) / block) { b -> [[String]] in
-            var scratch: [[Double]] = []
-            return (b * block..<min(n, (b + 1) * block)).map { c in
+            let customers = Array(b * block..<min(n, (b + 1) * block))
+            let sources = modelSources(
+                customers: customers, items: customers.map { chosen[$0].filter(\.fromModel).map(\.item) })
+            return customers.enumerated().map { position, c in
                 let history = History(histories, user: c)
-                let sources = hybridSources(
-                    history: history, items: chosen[c].filter(\.fromModel).map(\.item), &scratch)
                 return chosen[c].map { e in
-                    reason(customer: c, history: history, entry: e, popularity: popularity, source: sources[e.item])
+                    reason(
+                        customer: c, history: history, entry: e, popularity: popularity,
+                        source: sources[position][e.item])
                 }
             }
         }
@@ -243,7 +245,7 @@ struct Recommending {
 
     private func reason(
         customer c: Int, history: History, entry e: (item: Int32, score: Double, fromModel: Bool),
-        popularity: SegmentPopularity, source hybridSource: Int32??
+        popularity: SegmentPopularity, source: Int32??
     ) -> String {
         let item = Int(e.item)
         if !e.fromModel || model is PopularityRecommender.Model {
@@ -259,45 +261,35 @@ struct Recommending {
             let words = terms.compactMap { termText($0) }
             if !words.isEmpty { return "matches your interest in " + words.joined(separator: ", ") }
         }
-        // A hybrid's source was found for the whole list at once; other models answer per item.
-        if let source = hybridSource ?? model.strongestContributor(user: nil, history: history, item: item) {
+        if let source = source ?? nil {
             return "because you \(settings.reasonVerb) \(catalogue.titles[Int(source)])"
         }
         return "recommended by \(modelName)"
     }
 
-    /// For a hybrid, the history item behind each of `items`: each component's scores are computed
-    /// and normalised once for the customer (not once per item, as `strongestContributor` would),
-    /// and the components are asked in the order of their weighted contribution to the item —
-    /// the same answer as `HybridRecommender.Model.strongestContributor`.
-    private func hybridSources(history: History, items: [Int32], _ scratch: inout [[Double]]) -> [Int32: Int32?] {
-        guard let hybrid = model as? HybridRecommender.Model, !items.isEmpty else { return [:] }
-        let itemCount = hybrid.itemCount
-        while scratch.count < hybrid.components.count { scratch.append([Double](repeating: 0, count: itemCount)) }
-        for (c, component) in hybrid.components.enumerated() {
-            scratch[c].withUnsafeMutableBufferPointer { buffer in
-                component.scores(user: nil, history: history, into: buffer)
-                HybridRecommender.Model.normalise(buffer)
+    /// The history item behind each model-chosen item of each customer, asked of the model once
+    /// per customer (ALS: one factorisation for all of a customer's items) or, for a hybrid,
+    /// once per batch of customers (each component scores the batch once).
+    private func modelSources(customers: [Int], items: [[Int32]]) -> [[Int32: Int32?]] {
+        let histories = customers.map { History(self.histories, user: $0) }
+        var found: [[Int32?]] = []
+        if let hybrid = model as? HybridRecommender.Model {
+            let batchRows = max(1, min(32, (1 << 20) / max(hybrid.itemCount, 1)))
+            var start = 0
+            while start < customers.count {
+                let part = start..<min(customers.count, start + batchRows)
+                found += hybrid.strongestContributors(
+                    users: part.map { _ in nil }, histories: Array(histories[part]), items: Array(items[part]))
+                start = part.upperBound
             }
+        } else {
+            found = zip(histories, items).map { model.strongestContributors(user: nil, history: $0, items: $1) }
         }
-        var out: [Int32: Int32?] = [:]
-        for item in items {
-            var contributions: [(component: Int, value: Double)] = []
-            for c in 0..<hybrid.components.count where scratch[c][Int(item)] != -.infinity {
-                contributions.append((c, hybrid.weights[c] * scratch[c][Int(item)]))
-            }
-            contributions.sort { $0.value != $1.value ? $0.value > $1.value : $0.component < $1.component }
-            var found: Int32? = nil
-            for (c, _) in contributions {
-                if let reason = hybrid.components[c].strongestContributor(user: nil, history: history, item: Int(item))
-                {
-                    found = reason
-                    break
-                }
-            }
-            out[item] = .some(found)
+        return zip(items, found).map { items, sources in
+            var map: [Int32: Int32?] = [:]
+            for (item, source) in zip(items, sources) { map[item] = .some(source) }
+            return map
         }
-        return out
     }
 
     /// The text of term `t` of the content model (terms are numbered in byte order of the

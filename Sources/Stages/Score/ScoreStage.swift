@@ -68,15 +68,16 @@ public struct ScoreStage: StageImplementation {
         // Recommendations.
         let directory = (context.inputPath("models")! as NSString).deletingLastPathComponent
         let models: [String: TrainedModel]
-        do { models = try TrainedModels.load(directory: directory) } catch {
+        do { models = try TrainedModels.load(directory: directory, only: [settings.model]) } catch {
             throw StageError.invalidParameter(stage: Self.name, path: "params.model", message: error.description)
         }
         guard let trained = models[settings.model] else {
+            let trained = (try? TrainedModels.names(directory: directory)) ?? []
             throw StageError.invalidParameter(
                 stage: Self.name, path: "params.model",
                 message: "no model '\(settings.model)' was trained"
-                    + DidYouMean.hint(for: settings.model, among: models.keys.sorted())
-                    + "; trained: " + models.keys.sorted().joined(separator: ", "))
+                    + DidYouMean.hint(for: settings.model, among: trained)
+                    + "; trained: " + trained.joined(separator: ", "))
         }
         guard case .ranking(let model) = trained else {
             throw StageError.invalidParameter(

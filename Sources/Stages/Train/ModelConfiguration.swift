@@ -20,6 +20,14 @@ public enum ModelConfiguration: Sendable, Equatable {
     case svdpp(RatingSVDPlusPlus.Configuration)
     case ratingBlend(components: [String], RatingBlend.Configuration)
 
+    /// The models a blend is made of (none for the others).
+    public var componentNames: [String] {
+        switch self {
+        case .hybrid(let components, _), .ratingBlend(let components, _): components
+        default: []
+        }
+    }
+
     /// The configuration of `kind` at `point`. Values were checked against their declared
     /// constraints; bounds those cannot say are checked by the models' own `validate`.
     public init(_ kind: ModelKind, _ p: HyperparameterPoint) {

@@ -25,8 +25,11 @@ public enum TrainedModels {
     /// The file of model `name`'s table.
     public static func tableName(_ name: String) -> String { "model_" + name }
 
-    /// Every model saved in `directory`, by name.
-    public static func load(directory: String) throws(LoadError) -> [String: TrainedModel] {
+    /// The models saved in `directory`, by name: every one, or only `wanted` and the components
+    /// they blend (a scoring run that names one model does not read the others' tables).
+    public static func load(directory: String, only wanted: Set<String>? = nil) throws(LoadError)
+        -> [String: TrainedModel]
+    {
         let models = try read(directory + "/models.parquet")
         guard case .string(let names)? = models["model"]?.values, case .string(let kinds)? = models["kind"]?.values,
             case .string(let configurations)? = models["configuration"]?.values,
@@ -34,8 +37,8 @@ public enum TrainedModels {
         else { throw LoadError(message: "models.parquet does not have the columns \(modelsSchema.names)") }
         var out: [String: TrainedModel] = [:]
         var pending: [(name: String, kind: ModelKind, configuration: ModelConfiguration, table: ModelTable)] = []
+        var described: [(name: String, kind: ModelKind, configuration: ModelConfiguration)] = []
         for r in 0..<models.rowCount {
-            let name = names[r]
             guard let kind = ModelKind(rawValue: kinds[r]) else {
                 throw LoadError(message: "models.parquet row \(r): unknown kind '\(kinds[r])'")
             }
@@ -44,11 +47,26 @@ public enum TrainedModels {
                 throw LoadError(message: "models.parquet row \(r): configuration is not JSON: \(error)")
             }
             let point = HyperparameterPoint(values: (json.objectMembers ?? []).map { ($0.key, $0.value) })
-            let path = directory + "/" + tableName(name) + ".parquet"
+            described.append((names[r], kind, ModelConfiguration(kind, point)))
+        }
+        // The wanted models and, transitively, their components.
+        var needed = wanted ?? Set(described.map(\.name))
+        var grew = true
+        while grew {
+            grew = false
+            for d in described where needed.contains(d.name) {
+                for c in d.configuration.componentNames where !needed.contains(c) {
+                    needed.insert(c)
+                    grew = true
+                }
+            }
+        }
+        for d in described where needed.contains(d.name) {
+            let path = directory + "/" + tableName(d.name) + ".parquet"
             guard let table = ModelTable(try read(path)) else {
                 throw LoadError(message: "\(path) does not have the model table's schema \(ModelTable.schema.names)")
             }
-            pending.append((name, kind, ModelConfiguration(kind, point), table))
+            pending.append((d.name, d.kind, d.configuration, table))
         }
         // Blends after their components.
         for (name, kind, configuration, table) in pending.sorted(by: { !$0.kind.isComposite && $1.kind.isComposite }) {
@@ -58,6 +76,14 @@ public enum TrainedModels {
                 items: Int(items[r]), loaded: out, model: name)
         }
         return out
+    }
+
+    /// The names of the models saved in `directory`, sorted.
+    public static func names(directory: String) throws(LoadError) -> [String] {
+        guard case .string(let names)? = try read(directory + "/models.parquet")["model"]?.values else {
+            throw LoadError(message: "models.parquet does not have the columns \(modelsSchema.names)")
+        }
+        return (0..<names.count).map { names[$0] }.sorted()
     }
 
     private static func read(_ path: String) throws(LoadError) -> Frame {

@@ -134,4 +134,39 @@ enum ConformanceModel: String, CaseIterable, CustomTestStringConvertible {
             }
         }
     }
+
+    /// The batched forms (what `TopKSelection` and the score stage use) answer as the one-customer
+    /// forms do: exactly for models that loop, to rounding for ALS, whose batch is one matrix
+    /// product (OpenBLAS may order a product's sums differently for another batch shape).
+    func checkBatches(_ model: any Recommender, tolerance: Double) {
+        let customers = Array(0..<data.rows)
+        let users: [Int?] = customers.map { $0 % 2 == 0 ? nil : $0 }
+        let histories = customers.map { History(data, user: $0) }
+        var batch = [Double](repeating: .nan, count: customers.count * model.itemCount)
+        batch.withUnsafeMutableBufferPointer { model.scores(users: users, histories: histories, into: $0) }
+        for (r, history) in histories.enumerated() {
+            let one = RecommendTestData.scores(model, user: users[r], history: history)
+            for i in 0..<model.itemCount {
+                #expect(relativelyClose(batch[r * model.itemCount + i], one[i], tolerance), "customer \(r), item \(i)")
+            }
+            let items = (0..<Int32(model.itemCount)).filter { $0 % 3 != 1 }
+            let reasons = model.strongestContributors(user: users[r], history: history, items: items)
+            for (item, reason) in zip(items, reasons) {
+                #expect(reason == model.strongestContributor(user: users[r], history: history, item: Int(item)))
+            }
+        }
+    }
+
+    @Test(arguments: ConformanceModel.allCases)
+    func batchesAnswerAsOneCustomerAtATime(_ kind: ConformanceModel) throws {
+        checkBatches(try kind.fit(), tolerance: 0)
+    }
+
+    @Test func alsBatchesAnswerAsOneCustomerAtATime() throws {
+        let als = try ALS(.init(factors: 6, regularization: 0.1, alpha: 2, iterations: 4)).fit(data, seed: 5)
+        checkBatches(als, tolerance: 1e-12)
+        let blend = try HybridRecommender.fit(
+            components: [als, try ItemKNN.fit(data)], configuration: .init(weights: [1, 0.5]))
+        checkBatches(blend, tolerance: 1e-12)
+    }
 }
