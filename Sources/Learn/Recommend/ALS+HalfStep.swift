@@ -310,25 +310,35 @@ extension ALS {
         gram: [Double], fixed: [Double], factors f: Int, alpha: Double, items: ArraySlice<Int32>,
         strengths: ArraySlice<Double>, matrix: inout [Double], rightHandSide: inout [Double]
     ) {
+        // The rank-k update Σ (c − 1)·y yᵀ runs as one BLAS `syrk` over the rows scaled by
+        // √(c − 1), gathered in blocks (vectorised, unlike a scalar loop over the triangle).
+        let blockRows = min(max(items.count, 1), 256)
+        var block = [Double](repeating: 0, count: blockRows * f)
         matrix.withUnsafeMutableBufferPointer { ab in
             rightHandSide.withUnsafeMutableBufferPointer { bb in
                 fixed.withUnsafeBufferPointer { ys in
-                    let a = ab.baseAddress!
-                    let b = bb.baseAddress!
-                    gram.withUnsafeBufferPointer { a.update(from: $0.baseAddress!, count: f * f) }
-                    b.update(repeating: 0, count: f)
-                    for (item, s) in zip(items, strengths) where s > 0 {
-                        let yi = ys.baseAddress! + Int(item) * f
-                        let weight = alpha * s
-                        if weight != 0 {
-                            for row in 0..<f {
-                                let w = weight * yi[row]
-                                if w == 0 { continue }
-                                let arow = a + row * f
-                                for k in row..<f { arow[k] += w * yi[k] }
+                    block.withUnsafeMutableBufferPointer { blk in
+                        let a = ab.baseAddress!
+                        let b = bb.baseAddress!
+                        gram.withUnsafeBufferPointer { a.update(from: $0.baseAddress!, count: f * f) }
+                        b.update(repeating: 0, count: f)
+                        var rows = 0
+                        for (item, s) in zip(items, strengths) where s > 0 {
+                            let yi = ys.baseAddress! + Int(item) * f
+                            let weight = alpha * s
+                            if weight != 0 {
+                                let root = weight.squareRoot()
+                                let row = blk.baseAddress! + rows * f
+                                for k in 0..<f { row[k] = root * yi[k] }
+                                rows += 1
+                                if rows == blockRows {
+                                    DenseAlgebra.gram(rows: rows, n: f, a: blk.baseAddress!, beta: 1, c: a)
+                                    rows = 0
+                                }
                             }
+                            axpy(1 + weight, yi, b, f)
                         }
-                        axpy(1 + weight, yi, b, f)
+                        if rows > 0 { DenseAlgebra.gram(rows: rows, n: f, a: blk.baseAddress!, beta: 1, c: a) }
                     }
                 }
             }

@@ -81,13 +81,30 @@ public enum HybridRecommender {
                 component.withUnsafeMutableBufferPointer { buffer in
                     model.scores(users: users, histories: histories, into: buffer)
                     for r in histories.indices {
-                        Self.normalise(UnsafeMutableBufferPointer(rebasing: buffer[r * n..<(r + 1) * n]))
-                    }
-                    for i in 0..<buffer.count where buffer[i] != -.infinity {
-                        let contribution = weight * buffer[i]
-                        scores[i] = scores[i] == -.infinity ? contribution : scores[i] + contribution
+                        Self.addNormalised(
+                            UnsafeMutableBufferPointer(rebasing: buffer[r * n..<(r + 1) * n]), weight: weight,
+                            into: scores.baseAddress! + r * n)
                     }
                 }
+            }
+        }
+
+        /// `normalise` and the weighted sum in one pass over the row: `blend[i] += weight ·
+        /// normalised(i)` where the component scores `i`, −∞ in `blend` taking the value.
+        static func addNormalised(
+            _ row: UnsafeMutableBufferPointer<Double>, weight: Double, into blend: UnsafeMutablePointer<Double>
+        ) {
+            var low = Double.infinity
+            var high = -Double.infinity
+            for s in row where s.isFinite {
+                low = min(low, s)
+                high = max(high, s)
+            }
+            let range = high - low
+            for i in row.indices where row[i] != -.infinity {
+                let value = row[i].isFinite ? (range > 0 ? (row[i] - low) / range : 1) : row[i]
+                let contribution = weight * value
+                blend[i] = blend[i] == -.infinity ? contribution : blend[i] + contribution
             }
         }
 
