@@ -61,6 +61,58 @@ import Testing
         #expect(out.result.metrics.at("pop.ndcg@2") == .double(1))
     }
 
+    /// Two segments from x (c0, c1 at 0; c2, c3 at 10). Within {c0, c1}: i0 has 2 buyers, i1 1;
+    /// within {c2, c3}: i3 2, i2 1; overall i0 and i3 lead with 2. c1's test item i1 and c3's i2
+    /// are first in their segment's list (precision@1 = 1) and behind unseen i3 / i0 overall (0).
+    @Test func popularityBySegment() throws {
+        let data = TrainTestData(
+            customers: 4, items: 4,
+            train: [
+                Pair(customer: 0, item: 0), Pair(customer: 0, item: 1), Pair(customer: 1, item: 0),
+                Pair(customer: 2, item: 2), Pair(customer: 2, item: 3), Pair(customer: 3, item: 3),
+            ],
+            test: [Pair(customer: 1, item: 1), Pair(customer: 3, item: 2)])
+        var tables = data.tables
+        tables["customer_features"] = Toy.frame([
+            ("customer_id", Column(.string(StringArray(["c0", "c1", "c2", "c3"])))),
+            ("x", Toy.doubles([0, 0, 10, 10])),
+        ])
+        let params: JSONValue = [
+            "models": ["seg": ["kind": "popularity", "by_segment": true], "all": ["kind": "popularity"]],
+            "k": [1], "segments": ["table": "customer_features", "k": 2, "n_init": 3],
+        ]
+        let out = try StageHarness().run("train", params: params, tables: tables)
+        #expect(metrics(out, model: "seg")["precision@1"]?.0 == 1)
+        #expect(metrics(out, model: "all")["precision@1"]?.0 == 0)
+        let table = modelTable(out, "seg")
+        #expect(table.parts.map(\.name) == ["item_score", "segment_item_score", "customer_segment"])
+        let groups = Array(table.values[table.entries("customer_segment")])
+        #expect(groups[0] == groups[1] && groups[2] == groups[3] && groups[0] != groups[2])
+        let byGroup = Array(table.values[table.entries("segment_item_score")])
+        let first = Int(groups[0]) * 4
+        let second = Int(groups[2]) * 4
+        #expect(Array(byGroup[first..<first + 4]) == [2, 1, 0, 0])
+        #expect(Array(byGroup[second..<second + 4]) == [0, 0, 1, 2])
+        // Saved and rebuilt, it ranks as fitted.
+        let loaded = try TrainedModels.load(directory: out.outputDirectory, only: ["seg"])
+        guard case .ranking(let model)? = loaded["seg"] else {
+            Issue.record("seg not loaded")
+            return
+        }
+        var scores = [Double](repeating: 0, count: 4)
+        scores.withUnsafeMutableBufferPointer {
+            model.scores(user: 3, history: History(items: [3], strengths: [1]), into: $0)
+        }
+        #expect(scores == [0, 0, 1, 2])
+        #expect(loaded["all"] == nil)
+
+        // Without segments fitted in the stage, by_segment is refused at its JSON path.
+        #expect {
+            _ = try StageHarness().run(
+                "train", params: ["models": ["seg": ["kind": "popularity", "by_segment": true]]], tables: data.tables)
+        } throws: { "\($0)".contains("params.models.seg.by_segment") }
+    }
+
     /// Items over customers: i0 = (1,1,0), i1 = (1,1,1), i2 = (0,1,1); cosines 2/√6, 1/2, 2/√6.
     @Test func itemKNNNeighboursHandComputed() throws {
         let data = TrainTestData(

@@ -175,8 +175,11 @@ struct Recommending {
         }
         // Scored from the whole history (the model folds it in: no customer is scored from stale
         // training-time state).
+        // Popularity keeps no state from the history; by segment it looks up the customer's
+        // training-time segment by index (the same customer_index as tonight's).
+        let foldIn: [Int32]? = model is PopularityRecommender.Model ? nil : [Int32](repeating: -1, count: warm.count)
         let main = try CappedSelection.recommend(
-            model, histories: histories, customers: warm, k: k, modelUsers: [Int32](repeating: -1, count: warm.count),
+            model, histories: histories, customers: warm, k: k, modelUsers: foldIn,
             excludeSeen: settings.excludeSeen, allowedItems: catalogue.allowed, itemCategory: catalogue.category,
             maxPerCategory: settings.maxPerCategory)
         // Popularity for the cold, and to fill lists the model left short.

@@ -5,7 +5,8 @@ import Pipeline
 /// given take Learn's defaults), and written back, complete, into `models.parquet` so the model
 /// can be rebuilt without guessing a default that may change later.
 public enum ModelConfiguration: Sendable, Equatable {
-    case popularity(PopularityRecommender.Configuration)
+    /// `bySegment`: popularity within the customer's segment (the train stage's `segments`).
+    case popularity(PopularityRecommender.Configuration, bySegment: Bool)
     case itemKNN(NeighbourhoodConfiguration)
     case userKNN(NeighbourhoodConfiguration)
     case content(ContentRecommender.Configuration)
@@ -36,7 +37,7 @@ public enum ModelConfiguration: Sendable, Equatable {
         case .popularity:
             var c = PopularityRecommender.Configuration()
             if let v = p.string("counting") { c.counting = .init(rawValue: v)! }
-            self = .popularity(c)
+            self = .popularity(c, bySegment: p["by_segment"]?.boolValue ?? false)
         case .itemKNN, .userKNN:
             var c = NeighbourhoodConfiguration()
             if let v = p.string("similarity") { c.similarity = .init(rawValue: v)! }
@@ -130,8 +131,8 @@ public enum ModelConfiguration: Sendable, Equatable {
         func i(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
         func strings(_ v: [String]) -> JSONValue { .array(v.map { .string($0) }) }
         switch self {
-        case .popularity(let c):
-            return ["counting": .string(c.counting.rawValue)]
+        case .popularity(let c, let bySegment):
+            return ["counting": .string(c.counting.rawValue), "by_segment": .bool(bySegment)]
         case .itemKNN(let c), .userKNN(let c):
             return [
                 "similarity": .string(c.similarity.rawValue), "alpha": d(c.alpha), "shrinkage": d(c.shrinkage),

@@ -35,12 +35,18 @@ enum ModelFitter {
     /// on held-out predictions (`fitBlend`).
     static func fit(
         _ configuration: ModelConfiguration, on view: TrainingView, itemTerms: SparseMatrix?, seed: UInt64,
-        components: [TrainedModel] = [], blend: RatingBlend.Model? = nil
+        components: [TrainedModel] = [], blend: RatingBlend.Model? = nil, segments: (of: [Int32], count: Int)? = nil
     ) throws(Failure) -> TrainedModel {
         do {
             switch configuration {
-            case .popularity(let c):
-                return .ranking(try PopularityRecommender.fit(view.matrix, configuration: c))
+            case .popularity(let c, let bySegment):
+                guard bySegment else { return .ranking(try PopularityRecommender.fit(view.matrix, configuration: c)) }
+                guard let segments, segments.of.count == view.customerCount else {
+                    throw Failure(message: "by_segment needs this stage's segments (params.segments)")
+                }
+                return .ranking(
+                    try PopularityRecommender.fit(
+                        view.matrix, configuration: c, groups: segments.of, groupCount: segments.count))
             case .itemKNN(let c):
                 return .ranking(try ItemKNN.fit(view.matrix, configuration: c))
             case .userKNN(let c):

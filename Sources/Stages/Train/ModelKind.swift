@@ -63,6 +63,10 @@ public struct Hyperparameter: Sendable {
             "counting", .oneOf(["distinct_customers", "strength_sum"]), [.popularity],
             "Popularity by distinct customers or by summed strength."),
         Hyperparameter(
+            "by_segment", .bool, [.popularity],
+            "Popularity within each customer's segment (needs params.segments); customers without one get the "
+                + "overall popularity."),
+        Hyperparameter(
             "similarity", .oneOf(["cosine", "jaccard", "asymmetric_cosine", "dot_product"]), neighbourhood,
             "How two items (customers) are compared."),
         Hyperparameter(

@@ -123,6 +123,10 @@ extension ModelTable {
         switch r {
         case let m as PopularityRecommender.Model:
             appendVector("item_score", m.itemScores)
+            if m.groupCount > 0 {
+                appendDense("segment_item_score", m.groupItemScores, width: m.itemCount)
+                appendVector("customer_segment", m.customerGroups.map(Double.init))
+            }
         case let m as ItemKNN.Model:
             appendSparse("neighbours", m.neighbours)
         case let m as UserKNN.Model:

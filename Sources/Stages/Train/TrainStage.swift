@@ -37,13 +37,8 @@ public struct TrainStage: StageImplementation {
 
     public func run(_ context: StageContext) throws -> StageResult {
         let settings = try TrainSettings(context.params, stage: Self.name)
-        var counters: [(key: String, value: JSONValue)] = []
-        var metrics: [(key: String, value: JSONValue)] = []
-        if !settings.models.isEmpty {
-            let output = try trainModels(settings, context)
-            counters += output.counters.objectMembers ?? []
-            metrics += output.metrics.objectMembers ?? []
-        }
+        // Segments and churn first: a popularity model `by_segment` uses this run's segments.
+        var sections: [(name: String, output: TrainingOutput)] = []
         for (section, train) in [
             ("segments", SegmentTraining.run), ("churn", ChurnTraining.run),
         ] as [(String, (JSONValue, String, Frame, String, Int64) throws(StageError) -> TrainingOutput)] {
@@ -53,9 +48,20 @@ public struct TrainStage: StageImplementation {
             let table = try TableStageIO(stage: Self.name, context: context).read(tableName)
             let output = try train(params, "params." + section, table, tableName, context.seed)
             for (name, frame) in output.tables { try write(frame, name, context) }
+            sections.append((section, output))
+            context.log.info("\(section): trained on \(table.rowCount) rows of '\(tableName)'")
+        }
+        var counters: [(key: String, value: JSONValue)] = []
+        var metrics: [(key: String, value: JSONValue)] = []
+        if !settings.models.isEmpty {
+            let segments = sections.first { $0.name == "segments" }?.output
+            let output = try trainModels(settings, context, segments: segments)
+            counters += output.counters.objectMembers ?? []
+            metrics += output.metrics.objectMembers ?? []
+        }
+        for (section, output) in sections {
             counters.append((section, output.counters))
             metrics.append((section, output.metrics))
-            context.log.info("\(section): trained on \(table.rowCount) rows of '\(tableName)'")
         }
         return StageResult(counters: .object(counters), metrics: .object(metrics))
     }
@@ -67,10 +73,19 @@ public struct TrainStage: StageImplementation {
     }
 
     /// The recommendation and rating models: tune, evaluate, refit, and write their tables.
-    private func trainModels(_ settings: TrainSettings, _ context: StageContext) throws -> (
-        counters: JSONValue, metrics: JSONValue
-    ) {
-        let inputs = try TrainingInputReader(context: context).read()
+    private func trainModels(_ settings: TrainSettings, _ context: StageContext, segments: TrainingOutput?) throws
+        -> (counters: JSONValue, metrics: JSONValue)
+    {
+        var inputs = try TrainingInputReader(context: context).read()
+        if let segments {
+            inputs.segments = try Self.customerSegments(segments, context: context, customers: inputs.customerCount)
+        } else if let model = settings.models.first(where: { m in
+            m.grid.contains { $0.name == "by_segment" && $0.values.contains(.bool(true)) }
+        }) {
+            throw StageError.invalidParameter(
+                stage: Self.name, path: model.path + ".by_segment",
+                message: "popularity by segment needs segments fitted in this stage (params.segments)")
+        }
         let log = context.log
         let training = TrainingRun(
             settings: settings, inputs: inputs, seed: UInt64(bitPattern: context.seed), log: { log.info($0) })
@@ -89,5 +104,31 @@ public struct TrainStage: StageImplementation {
         }
         try write(output.modelsFrame(models, tableHashes: hashes), "models", context)
         return (output.counters, output.metrics)
+    }
+
+    /// Each customer index's segment from the segments just fitted (matched on the customer id:
+    /// segment_assignments' key column against customer_index's id column), −1 when the customer
+    /// has none (not in the segmented table, or noise).
+    static func customerSegments(_ segments: TrainingOutput, context: StageContext, customers: Int) throws(StageError)
+        -> (of: [Int32], count: Int)
+    {
+        let index = try TableStageIO(stage: name, context: context).read("customer_index")
+        guard let assignments = segments.tables.first(where: { $0.name == "segment_assignments" })?.frame,
+            let count = segments.tables.first(where: { $0.name == "segments" })?.frame.rowCount,
+            index.columns.count >= 2, assignments.columns.count >= 2,
+            case .int32(let labels) = assignments.columns[1].values
+        else {
+            throw StageError.invalidParameter(
+                stage: name, path: "params.segments", message: "segments gave no customer assignments")
+        }
+        var segmentOf: [String: Int32] = [:]
+        for r in 0..<assignments.rowCount {
+            if let key = ValueFormatter.text(assignments.columns[0], r) { segmentOf[key] = labels[r] }
+        }
+        var out = [Int32](repeating: -1, count: customers)
+        for r in 0..<min(customers, index.rowCount) {
+            if let key = ValueFormatter.text(index.columns[1], r), let s = segmentOf[key], s >= 0 { out[r] = s }
+        }
+        return (out, count)
     }
 }

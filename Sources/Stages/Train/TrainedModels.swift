@@ -136,11 +136,26 @@ public enum TrainedModels {
         }
         do {
             switch configuration {
-            case .popularity:
+            case .popularity(_, let bySegment):
+                guard bySegment else {
+                    return .ranking(
+                        PopularityRecommender.Model(
+                            itemScores: try vector("item_score", items), groupItemScores: [], groupCount: 0,
+                            customerGroups: []))
+                }
+                let groups = try vector("customer_segment", customers).map { Int32($0) }
+                let byGroup = t.entries("segment_item_score")
+                guard items > 0, byGroup.count % items == 0 else {
+                    throw fail("part 'segment_item_score' has \(byGroup.count) entries, not whole rows of \(items)")
+                }
+                let groupCount = byGroup.count / items
+                guard groups.allSatisfy({ $0 >= -1 && Int($0) < groupCount }) else {
+                    throw fail("part 'customer_segment' names a segment outside 0..<\(groupCount)")
+                }
                 return .ranking(
                     PopularityRecommender.Model(
-                        itemScores: try vector("item_score", items), groupItemScores: [], groupCount: 0,
-                        customerGroups: []))
+                        itemScores: try vector("item_score", items), groupItemScores: Array(t.values[byGroup]),
+                        groupCount: groupCount, customerGroups: groups))
             case .itemKNN:
                 return .ranking(ItemKNN.Model(neighbours: try sparse("neighbours", items, items)))
             case .userKNN(let c):

@@ -12,11 +12,15 @@ public struct TrainingInputs: Sendable {
     /// Items × terms (terms numbered in `terms` order), nil when there is no item_terms table.
     public var itemTerms: SparseMatrix?
     public var terms: [String]
+    /// Per customer index: their segment from this run's `segments` (−1 for none), and how many
+    /// segments there are; nil when the stage fits no segments.
+    public var segments: (of: [Int32], count: Int)?
 
     public init(
         customerCount: Int, itemCount: Int, train: InteractionRows, test: InteractionRows,
-        itemTerms: SparseMatrix? = nil, terms: [String] = []
+        itemTerms: SparseMatrix? = nil, terms: [String] = [], segments: (of: [Int32], count: Int)? = nil
     ) {
+        self.segments = segments
         self.customerCount = customerCount
         self.itemCount = itemCount
         self.train = train
@@ -59,7 +63,7 @@ struct TrainingRun {
     var log: @Sendable (String) -> Void = { _ in }
 
     /// The ranking reference every ranking model's metrics are reported beside.
-    static let reference = ModelConfiguration.popularity(PopularityRecommender.Configuration())
+    static let reference = ModelConfiguration.popularity(PopularityRecommender.Configuration(), bySegment: false)
 
     struct Outcome {
         var mode: EvaluationMode
@@ -250,7 +254,7 @@ struct TrainingRun {
     ) throws(ModelFitter.Failure) -> TrainedModel {
         try ModelFitter.fit(
             configuration, on: view, itemTerms: inputs.itemTerms, seed: seed(for: model.name), components: components,
-            blend: blend)
+            blend: blend, segments: inputs.segments)
     }
 
     /// Fits `model` at its chosen configuration; composites reuse the components in `fitted`.
