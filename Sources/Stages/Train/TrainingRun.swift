@@ -90,75 +90,13 @@ struct TrainingRun {
         // Blends after the models they blend, whatever the order in pipeline.json.
         let ordered = models.filter { !$0.kind.isComposite } + models.filter(\.kind.isComposite)
         try checkInputs()
-        let (validationTrain, validationHeld) = inputs.train.temporalHoldout(fraction: settings.validation)
-        let validationView = TrainingView(validationTrain, customers: inputs.customerCount, items: inputs.itemCount)
-
-        // 1. Tune: base models first, then blends over their validation fits.
-        var chosen: [String: ModelConfiguration] = [:]
-        var trials: [String: [Trial]] = [:]
-        var validationModels: [String: TrainedModel] = [:]
-        var blendWeights: [String: RatingBlend.Model] = [:]
-        for model in models where !model.kind.isComposite {
-            let points = model.points
-            let metric = model.kind.predictsRatings ? settings.ratingSelectMetric : settings.selectMetric
-            guard points.count > 1 else {
-                chosen[model.name] = ModelConfiguration(model.kind, points[0])
-                continue
-            }
-            let search = try wrap(model) { () throws(ModelFitter.Failure) in
-                try GridSearch.run(
-                    model: model.name, points: points, metric: metric,
-                    fit: { p throws(ModelFitter.Failure) in
-                        try fit(ModelConfiguration(model.kind, p), model, on: validationView)
-                    },
-                    measure: { ModelEvaluator.measure($0, view: validationView, held: validationHeld, ks: metric.ks) })
-            }
-            chosen[model.name] = ModelConfiguration(model.kind, points[search.best])
-            trials[model.name] = search.trials
-            validationModels[model.name] = search.bestModel
-            log("tuned \(model.name): \(points.count) trials, chose \(points[search.best].json.brief(limit: 200))")
-        }
-        for model in models where model.kind.isComposite {
-            var parts: [TrainedModel] = []
-            for name in model.components {
-                if validationModels[name] == nil {
-                    let component = models.first { $0.name == name }!
-                    validationModels[name] = try wrap(component) { () throws(ModelFitter.Failure) in
-                        try fit(chosen[name]!, component, on: validationView)
-                    }
-                }
-                parts.append(validationModels[name]!)
-            }
-            let points = model.points
-            if model.kind == .ratingBlend {
-                let configuration = ModelConfiguration(model.kind, points[0])
-                guard case .ratingBlend(_, let blend) = configuration else { preconditionFailure() }
-                let predictors = parts.map { if case .rating(let p) = $0 { p } else { preconditionFailure() } }
-                blendWeights[model.name] = try wrap(model) { () throws(ModelFitter.Failure) in
-                    try ModelFitter.fitBlend(blend, components: predictors, held: validationHeld)
-                }
-                chosen[model.name] = configuration
-            } else if points.count > 1 {
-                let metric = settings.selectMetric
-                let search = try wrap(model) { () throws(ModelFitter.Failure) in
-                    try GridSearch.run(
-                        model: model.name, points: points, metric: metric,
-                        fit: { p throws(ModelFitter.Failure) in
-                            try fit(ModelConfiguration(model.kind, p), model, on: validationView, components: parts)
-                        },
-                        measure: {
-                            ModelEvaluator.measure($0, view: validationView, held: validationHeld, ks: metric.ks)
-                        })
-                }
-                chosen[model.name] = ModelConfiguration(model.kind, points[search.best])
-                trials[model.name] = search.trials
-                log(
-                    "tuned \(model.name): \(points.count) weightings, chose \(points[search.best].json.brief(limit: 200))"
-                )
-            } else {
-                chosen[model.name] = ModelConfiguration(model.kind, points[0])
-            }
-        }
+        // 1. Tune on a validation slice of all training pairs: the configurations refitted below.
+        let tuning = try tune(on: inputs.train)
+        let chosen = tuning.chosen
+        let trials = tuning.trials
+        let blendWeights = tuning.blendWeights
+        // Whether any choice depends on the data (a grid, or a rating blend's weights).
+        let tuned = models.contains { $0.points.count > 1 || $0.kind == .ratingBlend }
 
         // 2. Evaluate across folds, when the features stage split so.
         var mode: EvaluationMode = inputs.test.count > 0 ? .holdout : .none
@@ -171,13 +109,16 @@ struct TrainingRun {
             var reference = FoldSums()
             for f in Array(Set(folds)).sorted() {
                 let held = inputs.train.subset(folds.map { $0 == f })
-                let view = TrainingView(
-                    inputs.train.subset(folds.map { $0 != f }), customers: inputs.customerCount, items: inputs.itemCount
-                )
+                let rest = inputs.train.subset(folds.map { $0 != f })
+                let view = TrainingView(rest, customers: inputs.customerCount, items: inputs.itemCount)
+                // Nested: each fold tunes on a slice of its own training part, so no choice has
+                // seen the pairs it is judged on.
+                let foldTuning = tuned ? try tune(on: rest, label: "fold \(f): ") : tuning
                 var fitted: [String: TrainedModel] = [:]
                 for model in ordered {
                     let start = Date()
-                    let m = try fitChosen(model, chosen: chosen, on: view, fitted: fitted, blends: blendWeights)
+                    let m = try fitChosen(
+                        model, chosen: foldTuning.chosen, on: view, fitted: fitted, blends: foldTuning.blendWeights)
                     fitted[model.name] = m
                     sums[model.name, default: FoldSums()].add(
                         ModelEvaluator.measure(m, view: view, held: held, ks: settings.ks))
@@ -221,8 +162,93 @@ struct TrainingRun {
                     metrics: metrics, fitSeconds: fitSeconds, evaluationSeconds: evaluationSeconds))
             log("fitted \(model.name) (\(model.kind.rawValue)) on \(inputs.train.count) pairs")
         }
-        return Outcome(mode: mode, reports: reports, popularity: popularity, validationPairs: validationHeld.count)
+        return Outcome(mode: mode, reports: reports, popularity: popularity, validationPairs: tuning.validationPairs)
     }
+
+    /// What tuning chose: per model its configuration and trials, and rating blends' weights.
+    struct Tuning {
+        var chosen: [String: ModelConfiguration] = [:]
+        var trials: [String: [Trial]] = [:]
+        var blendWeights: [String: RatingBlend.Model] = [:]
+        var validationPairs = 0
+    }
+
+    /// Tunes every model on a validation slice carved from `train` (never from anything it is
+    /// judged on): base models first, then blends over their validation fits.
+    func tune(on train: InteractionRows, label: String = "") throws(StageError) -> Tuning {
+        let models = settings.models
+        let (validationTrain, validationHeld) = train.temporalHoldout(fraction: settings.validation)
+        let validationView = TrainingView(validationTrain, customers: inputs.customerCount, items: inputs.itemCount)
+
+        var chosen: [String: ModelConfiguration] = [:]
+        var trials: [String: [Trial]] = [:]
+        var validationModels: [String: TrainedModel] = [:]
+        var blendWeights: [String: RatingBlend.Model] = [:]
+        for model in models where !model.kind.isComposite {
+            let points = model.points
+            let metric = model.kind.predictsRatings ? settings.ratingSelectMetric : settings.selectMetric
+            guard points.count > 1 else {
+                chosen[model.name] = ModelConfiguration(model.kind, points[0])
+                continue
+            }
+            let search = try wrap(model) { () throws(ModelFitter.Failure) in
+                try GridSearch.run(
+                    model: model.name, points: points, metric: metric,
+                    fit: { p throws(ModelFitter.Failure) in
+                        try fit(ModelConfiguration(model.kind, p), model, on: validationView)
+                    },
+                    measure: { ModelEvaluator.measure($0, view: validationView, held: validationHeld, ks: metric.ks) })
+            }
+            chosen[model.name] = ModelConfiguration(model.kind, points[search.best])
+            trials[model.name] = search.trials
+            validationModels[model.name] = search.bestModel
+            log(label + "tuned \(model.name): \(points.count) trials, chose \(points[search.best].json.brief(limit: 200))")
+        }
+        for model in models where model.kind.isComposite {
+            var parts: [TrainedModel] = []
+            for name in model.components {
+                if validationModels[name] == nil {
+                    let component = models.first { $0.name == name }!
+                    validationModels[name] = try wrap(component) { () throws(ModelFitter.Failure) in
+                        try fit(chosen[name]!, component, on: validationView)
+                    }
+                }
+                parts.append(validationModels[name]!)
+            }
+            let points = model.points
+            if model.kind == .ratingBlend {
+                let configuration = ModelConfiguration(model.kind, points[0])
+                guard case .ratingBlend(_, let blend) = configuration else { preconditionFailure() }
+                let predictors = parts.map { if case .rating(let p) = $0 { p } else { preconditionFailure() } }
+                blendWeights[model.name] = try wrap(model) { () throws(ModelFitter.Failure) in
+                    try ModelFitter.fitBlend(blend, components: predictors, held: validationHeld)
+                }
+                chosen[model.name] = configuration
+            } else if points.count > 1 {
+                let metric = settings.selectMetric
+                let search = try wrap(model) { () throws(ModelFitter.Failure) in
+                    try GridSearch.run(
+                        model: model.name, points: points, metric: metric,
+                        fit: { p throws(ModelFitter.Failure) in
+                            try fit(ModelConfiguration(model.kind, p), model, on: validationView, components: parts)
+                        },
+                        measure: {
+                            ModelEvaluator.measure($0, view: validationView, held: validationHeld, ks: metric.ks)
+                        })
+                }
+                chosen[model.name] = ModelConfiguration(model.kind, points[search.best])
+                trials[model.name] = search.trials
+                log(
+                    label + "tuned \(model.name): \(points.count) weightings, chose "
+                        + points[search.best].json.brief(limit: 200))
+            } else {
+                chosen[model.name] = ModelConfiguration(model.kind, points[0])
+            }
+        }
+        return Tuning(
+            chosen: chosen, trials: trials, blendWeights: blendWeights, validationPairs: validationHeld.count)
+    }
+
 
     /// Rating models need ratings; content needs item terms: said before anything is fitted.
     private func checkInputs() throws(StageError) {
