@@ -5,14 +5,15 @@ from docs/stages.md (section `## features`) — written independently of the Swi
 Two users:
 - Tests/StagesTests/FeaturesPandasTests.swift runs it as the oracle on the cleaned Fixtures
   (`--tables all`, plain Parquet) and compares every column with the stage's output;
-- Benchmarks/features_bench.py runs it as the pandas side of `make bench` (`--tables bench`:
-  customer_features, item_features and interactions, written at gzip level 6).
+- Benchmarks/features_bench.py runs it as the pandas side of `make bench` (`--tables all`: the
+  stage's ten tables, written at gzip level 6; `--tables bench` writes only customer_features,
+  item_features and interactions).
 
 Usage: features_pandas.py EVENTS CUSTOMERS ITEMS OUT_DIR [--params JSON] [--tables all|bench]
        [--compression gzip --level 6]
 Prints a JSON line with the seconds spent and the row counts.
 """
-import argparse, json, math, time
+import argparse, json, math, sys, time
 
 import numpy as np
 import pandas as pd
@@ -317,6 +318,7 @@ def main():
 
     def save(df, name):
         write(df, f"{a.out}/{name}.parquet", a.compression, a.level)
+        print(f"pandas: {name} at {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
 
     sizes = {}
     features = f.customer_features(f.as_of, f.top_categories(f.as_of - f.p.horizon_days * DAY))
@@ -330,15 +332,21 @@ def main():
     save(interactions, "interactions")
     sizes["interactions"] = len(interactions)
     if a.tables == "all":
+        for name, ids in (("customer_index", f.customer_ids), ("item_index", f.item_ids)):
+            save(pd.DataFrame({name: np.arange(len(ids), dtype=np.int32), name[:-5] + "id": ids}), name)
+            sizes[name] = len(ids)
         train, test = f.holdout(interactions, rows)
         save(train, "train_interactions")
         save(test, "test_interactions")
-        save(f.churn_features(), "churn_features")
+        churn = f.churn_features()
+        save(churn, "churn_features")
+        sizes.update(train_interactions=len(train), test_interactions=len(test), churn_features=len(churn))
         try:
             words = open(a.stop_words).read().split() if a.stop_words else None
             terms, vocabulary = f.item_terms(words if f.p.stop_words == "english" else None)
             save(terms, "item_terms")
             save(vocabulary, "vocabulary")
+            sizes.update(item_terms=len(terms), vocabulary=len(vocabulary))
         except ImportError:
             pass
     print(json.dumps({"seconds": time.perf_counter() - t0, "as_of": f.as_of, "rows": sizes}))

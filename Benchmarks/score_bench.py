@@ -94,7 +94,7 @@ def generate(folder, n_customers, n_items, pairs_per_customer, seed=42):
     return pairs
 
 
-def peer(data, out, batch, threads):
+def peer(data, out, batch, threads, sample):
     """Fits implicit's models (untimed), then times the hybrid top-K for every customer."""
     import pyarrow.parquet as pq
     from threadpoolctl import threadpool_limits
@@ -127,14 +127,21 @@ def peer(data, out, batch, threads):
     als.fit(confidence, show_progress=False)
     fit_seconds = time.perf_counter() - t0
 
-    top = np.empty((n_customers, K), dtype=np.int32)
+    top = np.full((n_customers, K), -1, dtype=np.int32)
+    # Every batch, or (--peer-sample) an evenly spaced subset of the batches covering about
+    # `sample` customers: the rate per customer does not depend on how many are scored.
+    starts = list(range(0, n_customers, batch))
+    if sample and sample < n_customers:
+        starts = starts[::max(1, len(starts) * batch // sample)]
+    scored = np.concatenate([np.arange(s, min(n_customers, s + batch)) for s in starts])
     t0 = time.perf_counter()
-    # Every customer's factors from their whole history, as the score stage folds them in.
-    factors = als.recalculate_user(np.arange(n_customers), confidence)
+    # The scored customers' factors from their whole history, as the score stage folds them in.
+    factors = np.zeros((n_customers, als.factors))
+    factors[scored] = als.recalculate_user(scored, confidence[scored])
     fold_seconds = time.perf_counter() - t0
     single.restore_original_limits()  # both cores for the batch products
     items_t = np.ascontiguousarray(als.item_factors.T)
-    for start in range(0, n_customers, batch):
+    for start in starts:
         stop = min(n_customers, start + batch)
         rows = stop - start
         history = strengths[start:stop]
@@ -162,7 +169,7 @@ def peer(data, out, batch, threads):
     seconds = time.perf_counter() - t0
     np.save(os.path.join(out, "peer_top.npy"), top)
     print(json.dumps({"fit_seconds": fit_seconds, "seconds": seconds, "fold_seconds": fold_seconds,
-                      "customers": n_customers,
+                      "customers": len(scored),
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
@@ -197,10 +204,14 @@ def overlap(recommendations_path, peer_top):
 
     t = pq.read_table(recommendations_path, columns=["customer_index", "item_index"])
     c, i = t["customer_index"].to_numpy(), t["item_index"].to_numpy()
+    scored = np.flatnonzero(peer_top[:, 0] >= 0)  # the customers the peer scored
+    peer_top = peer_top[scored]
+    keep = np.isin(c, scored)
+    c, i = c[keep], i[keep]
     n_items = int(max(i.max(), peer_top.max())) + 1
     ours = np.unique(c.astype(np.int64) * n_items + i)
-    theirs = np.unique(np.repeat(np.arange(len(peer_top), dtype=np.int64), K) * n_items + peer_top.ravel())
-    return len(np.intersect1d(ours, theirs, assume_unique=True)) / (len(peer_top) * K)
+    theirs = np.unique(np.repeat(scored.astype(np.int64), K) * n_items + peer_top.ravel())
+    return len(np.intersect1d(ours, theirs, assume_unique=True)) / (len(scored) * K)
 
 
 def main():
@@ -213,11 +224,15 @@ def main():
     ap.add_argument("--batch", type=int, default=1024, help="the peer's customers per numpy batch")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench-out"))
     ap.add_argument("--report", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    ap.add_argument("--peer-sample", type=int, default=0,
+                    help="time the peer on about this many customers (evenly spaced batches) instead of all")
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep the previous run's fitted models (the engine skips an up-to-date train stage)")
     ap.add_argument("--peer", nargs=2, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     threads = os.cpu_count() or 1
     if a.peer:
-        peer(a.peer[0], a.peer[1], a.batch, threads)
+        peer(a.peer[0], a.peer[1], a.batch, threads, a.peer_sample)
         return
     if not a.bespoke:
         ap.error("--bespoke is required")
@@ -227,8 +242,9 @@ def main():
         print(f"bench: generating {n_customers:,} customers × {n_items:,} items -> {data}", flush=True)
         generate(data, n_customers, n_items, a.pairs)
     work = os.path.join(a.out, "score-bench")
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    if not a.reuse:
+        shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work, exist_ok=True)
     source = {t: {"path": os.path.join(data, f"{f}.parquet"), "format": "parquet"}
               for t, f in (("interactions", "interactions"), ("train_interactions", "interactions"),
                            ("test_interactions", "test_interactions"), ("customer_index", "customer_index"),
@@ -255,24 +271,27 @@ def main():
         sys.exit("bespoke train failed:\n" + err[-4000:])
     load = os.getloadavg()[0]
     print("bench: Bespoke score", flush=True)
-    b_seconds, b_rss, _, err, status = timed(engine + ["score"])
+    b_seconds, b_rss, _, err, status = timed(engine + ["score", "--force"])
     if status != 0:
         sys.exit("bespoke score failed:\n" + err[-4000:])
     manifest = json.load(open(os.path.join(work, "runs", "bench", "score", "_manifest.json")))
     stage_seconds = manifest["timing"]["seconds"]
     counters = manifest.get("counters", {})
-    pairs = json.load(open(os.path.join(work, "runs", "bench", "train", "_manifest.json")))["counters"]["train_pairs"]
+    train_manifest = json.load(open(os.path.join(work, "runs", "bench", "train", "_manifest.json")))
+    pairs = train_manifest["counters"]["train_pairs"]
+    train_seconds = train_manifest["timing"]["seconds"]
 
     print("bench: numpy/implicit", flush=True)
     p_wall, p_rss, stdout, err, status = timed(
-        [sys.executable, os.path.abspath(__file__), "--peer", data, work, "--batch", str(a.batch)])
+        [sys.executable, os.path.abspath(__file__), "--peer", data, work, "--batch", str(a.batch),
+         "--peer-sample", str(a.peer_sample)])
     if status != 0:
         sys.exit("peer failed:\n" + err[-4000:])
     p = json.loads(stdout.strip().splitlines()[-1])
     shared = overlap(os.path.join(work, "runs", "bench", "score", "recommendations.parquet"),
                      np.load(os.path.join(work, "peer_top.npy")))
 
-    ours_rate, stage_rate, peer_rate = n_customers / b_seconds, n_customers / stage_seconds, n_customers / p["seconds"]
+    ours_rate, stage_rate, peer_rate = n_customers / b_seconds, n_customers / stage_seconds, p["customers"] / p["seconds"]
     import implicit
     text = "\n".join([
         f"{HEADING}: hybrid top-{K} for {n_customers:,} customers × {n_items:,} items",
@@ -286,7 +305,7 @@ def main():
         "takes the top 10 and writes each with a reason (`strongestContributor`). The peer fits implicit",
         f"{implicit.__version__}'s CosineRecommender (K 101 less the item itself) and float64 ALS with the same",
         "hyperparameters on the same pairs (untimed), then times the same blend in numpy batches of",
-        f"{a.batch:,} customers: `recalculate_user` for every customer (an exact solve, like our fold-in), the",
+        f"{a.batch:,} customers" + (f" over an evenly spaced sample of {p['customers']:,} customers (its rate per customer does not depend on how many it scores)" if p["customers"] < n_customers else "") + ": `recalculate_user` for each customer (an exact solve, like our fold-in), the",
         "scores, normalisation, exclusion and top 10 — no reasons, no reading or writing. One run each,",
         f"{threads} cores, load average {load:.1f} at the start (the machine was shared: compare ratios).",
         "",

@@ -202,7 +202,10 @@ struct TrainingRun {
             chosen[model.name] = ModelConfiguration(model.kind, points[search.best])
             trials[model.name] = search.trials
             validationModels[model.name] = search.bestModel
-            log(label + "tuned \(model.name): \(points.count) trials, chose \(points[search.best].json.brief(limit: 200))")
+            log(
+                label
+                    + "tuned \(model.name): \(points.count) trials, chose \(points[search.best].json.brief(limit: 200))"
+            )
         }
         for model in models where model.kind.isComposite {
             var parts: [TrainedModel] = []
@@ -248,7 +251,6 @@ struct TrainingRun {
         return Tuning(
             chosen: chosen, trials: trials, blendWeights: blendWeights, validationPairs: validationHeld.count)
     }
-
 
     /// Rating models need ratings; content needs item terms: said before anything is fitted.
     private func checkInputs() throws(StageError) {
