@@ -33,7 +33,8 @@ struct InitCommand: ParsableCommand {
         if files.isEmpty { throw ValidationError("give at least one file") }
         guard SourceOptions.sampleBytesRange.contains(sampleBytes) else {
             throw ValidationError(
-                "--sample-bytes must be in \(SourceOptions.sampleBytesRange.lowerBound)...\(SourceOptions.sampleBytesRange.upperBound)")
+                "--sample-bytes must be in \(SourceOptions.sampleBytesRange.lowerBound)...\(SourceOptions.sampleBytesRange.upperBound)"
+            )
         }
     }
 
@@ -48,13 +49,16 @@ struct InitCommand: ParsableCommand {
         }
         var starter = PipelineStarter(sampleBytes: sampleBytes)
         for file in files {
-            do { try starter.add(file: file, pipelineDirectory: (target as NSString).deletingLastPathComponent) } catch {
+            do { try starter.add(file: file, pipelineDirectory: (target as NSString).deletingLastPathComponent) } catch
+            {
                 FileHandle.standardError.write(Data("bespoke: \(error)\n".utf8))
                 throw ExitCode(error.exitCode)
             }
         }
-        do { try ReadableJSON.string(starter.document).write(toFile: target, atomically: true, encoding: .utf8) } catch {
-            FileHandle.standardError.write(Data("bespoke: \(output): cannot write: \(error.localizedDescription)\n".utf8))
+        do { try ReadableJSON.string(starter.document).write(toFile: target, atomically: true, encoding: .utf8) } catch
+        {
+            FileHandle.standardError.write(
+                Data("bespoke: \(output): cannot write: \(error.localizedDescription)\n".utf8))
             throw ExitCode(ExitStatus.cannotCreate)
         }
         for source in starter.sources {

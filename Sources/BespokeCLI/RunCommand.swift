@@ -42,7 +42,9 @@ struct RunCommand: ParsableCommand {
             // Source options are the readers' business, so the engine's validation leaves them out;
             // checked here so that a typo fails now, not when collect reaches that source.
             let sourceErrors = SourceCheck.run(config).errors
-            if !sourceErrors.isEmpty { throw EngineError.pipeline(.invalid(file: pipeline.pipeline, issues: sourceErrors)) }
+            if !sourceErrors.isEmpty {
+                throw EngineError.pipeline(.invalid(file: pipeline.pipeline, issues: sourceErrors))
+            }
             let folder = try runOption.folder(config)
             let log = StageLog(format: format, run: folder.id)
             let here = (ChildProcess.currentExecutable as NSString).deletingLastPathComponent

@@ -8,7 +8,8 @@ import Stages
 struct SniffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sniff",
-        abstract: "Print the options sniffed from a CSV, TSV or JSON Lines file (or a Parquet or SQLite file's schema).",
+        abstract:
+            "Print the options sniffed from a CSV, TSV or JSON Lines file (or a Parquet or SQLite file's schema).",
         discussion: """
             The --json output is a source's "options" object for pipeline.json. Exit codes: 0 ok; 65 not readable \
             as text; 66 no such file; 74 I/O error.
@@ -26,7 +27,8 @@ struct SniffCommand: ParsableCommand {
     func validate() throws {
         guard SourceOptions.sampleBytesRange.contains(sampleBytes) else {
             throw ValidationError(
-                "--sample-bytes must be in \(SourceOptions.sampleBytesRange.lowerBound)...\(SourceOptions.sampleBytesRange.upperBound)")
+                "--sample-bytes must be in \(SourceOptions.sampleBytesRange.lowerBound)...\(SourceOptions.sampleBytesRange.upperBound)"
+            )
         }
     }
 

@@ -45,7 +45,8 @@ struct ColumnProfile {
             for s in timeSuffixes {
                 out.append(
                     Candidate(
-                        group: .patternTimestamp, type: .timestamp, format: p + s, time: try! TimeFormat(parsing: p + s)))
+                        group: .patternTimestamp, type: .timestamp, format: p + s, time: try! TimeFormat(parsing: p + s)
+                    ))
             }
         }
         return out

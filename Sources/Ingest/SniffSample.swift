@@ -66,7 +66,9 @@ public struct SniffSample: Sendable, Equatable {
             var out = [UInt8](repeating: 0, count: count)
             var have = 0
             while have < count {
-                let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + have, count - have, off_t(offset + have)) }
+                let n = out.withUnsafeMutableBytes {
+                    pread(fd, $0.baseAddress! + have, count - have, off_t(offset + have))
+                }
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw .io(path: path, errno: errno)

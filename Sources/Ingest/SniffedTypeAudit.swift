@@ -57,11 +57,15 @@ public enum SniffedTypeAudit {
         }
         var out: [SniffedTypeMismatch] = []
         for (mapping, profile) in zip(options.columns, profiles) {
-            guard let k = ColumnProfile.candidates.firstIndex(where: { $0.type == mapping.type && $0.format == mapping.format }),
+            guard
+                let k = ColumnProfile.candidates.firstIndex(where: {
+                    $0.type == mapping.type && $0.format == mapping.format
+                }),
                 profile.failures[k] > 0
             else { continue }
             let holding = profile.choice(allowedExceptions: 0, timeNamed: Sniffer.isTimeNamed(mapping.name))
-            let label = mapping.type == .timestamp || mapping.type == .date
+            let label =
+                mapping.type == .timestamp || mapping.type == .date
                 ? "\(mapping.type) (\(mapping.format ?? "iso8601"))" : mapping.type.rawValue
             out.append(
                 SniffedTypeMismatch(

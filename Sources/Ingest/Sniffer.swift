@@ -129,7 +129,8 @@ public enum Sniffer {
         var out = [UInt8](repeating: 0, count: 2 * bytes.count)
         let n = bytes.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                UTF8Validation.transcodeLatin1(src.baseAddress ?? UnsafePointer(bitPattern: 1)!, src.count, to: dst.baseAddress!)
+                UTF8Validation.transcodeLatin1(
+                    src.baseAddress ?? UnsafePointer(bitPattern: 1)!, src.count, to: dst.baseAddress!)
             }
         }
         out.removeLast(out.count - n)
@@ -398,7 +399,9 @@ public enum Sniffer {
         guard regular, !first.isEmpty else { return false }
         for cell in first {
             let t = Array(trimmed(cell))
-            if t.withUnsafeBufferPointer({ nullTokens.matches($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, t.count) }) {
+            if t.withUnsafeBufferPointer({
+                nullTokens.matches($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, t.count)
+            }) {
                 return false
             }
         }
@@ -435,7 +438,8 @@ public enum Sniffer {
                 "column '\(name)': no value tells day-first from month-first dates; read as \(format!) (month first)")
         }
         if profile.leadingZeros > 0 && type == .string {
-            notes.append("column '\(name)': integers with leading zeros (\(profile.examples.first ?? "")…) kept as text")
+            notes.append(
+                "column '\(name)': integers with leading zeros (\(profile.examples.first ?? "")…) kept as text")
         }
         let mapping = ColumnMapping(name, type, source: source, format: format)
         return SniffedColumn(
@@ -491,7 +495,9 @@ public enum Sniffer {
                     profiles[k].add(
                         UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount), origin: .jsonBool)
                 case .number:
-                    profiles[k].add(UnsafeRawBufferPointer(start: p + slot.start, count: slot.end - slot.start), origin: .jsonNumber)
+                    profiles[k].add(
+                        UnsafeRawBufferPointer(start: p + slot.start, count: slot.end - slot.start), origin: .jsonNumber
+                    )
                 case .string:
                     scanner.scratch.withUnsafeBufferPointer { buf in
                         let v = Array(trimmed(Array(buf[slot.start..<slot.end])))
@@ -533,7 +539,9 @@ public enum Sniffer {
                     while end < buf.count && buf[end] != 0x0A { end += 1 }
                     var contentEnd = end
                     if contentEnd > start && buf[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                    if firstNonBlankByte(Array(buf[start..<contentEnd])) != nil { body(base + start, contentEnd - start) }
+                    if firstNonBlankByte(Array(buf[start..<contentEnd])) != nil {
+                        body(base + start, contentEnd - start)
+                    }
                     start = end + 1
                 }
             }

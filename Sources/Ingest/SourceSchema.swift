@@ -66,7 +66,8 @@ public enum SourceSchema {
         try ParquetSource.checkFile(path)
         let statement = try SQLiteStatement(path: path, query: query)
         var out: [ColumnMapping] = []
-        for (name, declared) in zip(statement.columnNames, statement.declaredTypes) where !out.contains(where: {
+        for (name, declared) in zip(statement.columnNames, statement.declaredTypes)
+        where !out.contains(where: {
             $0.name == name
         }) {
             out.append(ColumnMapping(name, sqliteType(declared)))

@@ -35,10 +35,14 @@ import Testing
     @Test func writesAValidPipelineWithGuessedKeys() throws {
         let (folder, stdout) = try Self.written.get()
         #expect(stdout.contains("events: \(PipelineWorkspace.fixtures)/events.csv.gz, 11 columns, key event_id"))
-        #expect(stdout.contains("customers: \(PipelineWorkspace.fixtures)/customers.csv.gz, 6 columns, key customer_id"))
+        #expect(
+            stdout.contains("customers: \(PipelineWorkspace.fixtures)/customers.csv.gz, 6 columns, key customer_id"))
         #expect(stdout.contains("items: \(PipelineWorkspace.fixtures)/items.csv.gz, 6 columns, key item_id"))
         let doc = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: folder.file("pipeline.json")))))
-        #expect(doc["stages"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["collect", "dedupe", "impute", "outliers"])
+        #expect(
+            doc["stages"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == [
+                "collect", "dedupe", "impute", "outliers",
+            ])
         #expect(
             doc["sources"]?.objectMembers?.map { $0.value["key"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
                 == [["event_id"], ["customer_id"], ["item_id"]])

@@ -126,7 +126,9 @@ import Testing
             """, files: ["a.csv": "id\n1\n"])
         let validate = try BuiltExecutable.run("bespoke", ["validate", folder.file("pipeline.json")])
         #expect(validate.status == 0)
-        #expect(validate.stderr.contains("warning: \(folder.file("pipeline.json")): $.sources.b.path: no such file 'b.csv'"))
+        #expect(
+            validate.stderr.contains("warning: \(folder.file("pipeline.json")): $.sources.b.path: no such file 'b.csv'")
+        )
         let run = try BuiltExecutable.run("bespoke", ["run", "--pipeline", folder.file("pipeline.json"), "--run", "r"])
         #expect(run.status == 66)
         #expect(run.stderr.contains("stage 'collect' reads source 'b': b.csv: no such file"), "\(run.stderr)")

@@ -56,7 +56,8 @@ enum SniffCases {
             "id,comment,qty\n" + rows(40) { "\($0),\"said \"\"hi\"\", then\nleft, \($0)\",\($0 % 9)\n" },
             "',' '\"' header utf-8 lf | id:int comment:string qty:int"),
         SniffCase(
-            "CRLF line ends", "crlf.csv", "id,when\r\n" + rows(40) { "\($0),2024-03-\(String(format: "%02d", $0 % 28 + 1))\r\n" },
+            "CRLF line ends", "crlf.csv",
+            "id,when\r\n" + rows(40) { "\($0),2024-03-\(String(format: "%02d", $0 % 28 + 1))\r\n" },
             "',' '\"' header utf-8 crlf | id:int when:date", pandas: [1: pandasDates]),
         SniffCase(
             "Latin-1", "latin1.csv", "id,city\n" + rows(40) { "\($0),\(cities[$0 % 5])\n" },
@@ -65,12 +66,16 @@ enum SniffCases {
             "headerless", "headerless.csv", rows(40) { "\($0),name\($0),\(Double($0) / 2)\n" },
             "',' '\"' no-header utf-8 lf | column1:int column2:string column3:double", told: "header=False"),
         SniffCase(
-            "ids with leading zeros", "codes.csv", "code,qty\n" + rows(40) { "\(String(format: "%05d", $0 * 37)),\($0)\n" },
+            "ids with leading zeros", "codes.csv",
+            "code,qty\n" + rows(40) { "\(String(format: "%05d", $0 * 37)),\($0)\n" },
             "',' '\"' header utf-8 lf | code:string qty:int",
             pandas: [0: "pandas reads 00037 as the number 37; the zeros are part of the code"]),
         SniffCase(
             "blank cells and NA", "nulls.csv",
-            "id,score,label\n" + rows(40) { "\($0),\($0 % 5 == 0 ? "NA" : $0 % 7 == 0 ? "" : String(Double($0) * 1.5)),\($0 % 3 == 0 ? "" : "x\($0)")\n" },
+            "id,score,label\n"
+                + rows(40) {
+                    "\($0),\($0 % 5 == 0 ? "NA" : $0 % 7 == 0 ? "" : String(Double($0) * 1.5)),\($0 % 3 == 0 ? "" : "x\($0)")\n"
+                },
             "',' '\"' header utf-8 lf | id:int score:double label:string"),
         SniffCase(
             "day-first dates", "dayfirst.csv",
@@ -81,7 +86,11 @@ enum SniffCases {
             "id,day\n" + rows(40) { "\($0),\(String(format: "%02d/%02d/2024", $0 % 12 + 1, $0 % 28 + 1))\n" },
             "',' '\"' header utf-8 lf | id:int day:date:%m/%d/%Y", pandas: [1: pandasDates]),
         SniffCase(
-            "ISO timestamps", "iso.csv", "id,ts\n" + rows(40) { "\($0),2024-01-\(String(format: "%02d", $0 % 28 + 1))T10:00:\(String(format: "%02d", $0))Z\n" },
+            "ISO timestamps", "iso.csv",
+            "id,ts\n"
+                + rows(40) {
+                    "\($0),2024-01-\(String(format: "%02d", $0 % 28 + 1))T10:00:\(String(format: "%02d", $0))Z\n"
+                },
             "',' '\"' header utf-8 lf | id:int ts:timestamp", pandas: [1: pandasDates]),
         SniffCase(
             "epoch seconds", "epoch.csv", "id,created_at\n" + rows(40) { "\($0),\(1_700_000_000 + $0 * 3600)\n" },
@@ -89,7 +98,8 @@ enum SniffCases {
             duckdb: [1: "DuckDB keeps epoch numbers as BIGINT; Bespoke reads them as times when the name says so"],
             pandas: [1: "pandas keeps epoch numbers as int64; Bespoke reads them as times when the name says so"]),
         SniffCase(
-            "mostly int with one 2x", "twox.csv", "id,n\n" + rows(400) { "\($0),\($0 == 150 ? "2x" : String($0 * 3))\n" },
+            "mostly int with one 2x", "twox.csv",
+            "id,n\n" + rows(400) { "\($0),\($0 == 150 ? "2x" : String($0 * 3))\n" },
             "',' '\"' header utf-8 lf | id:int n:int",
             duckdb: [1: "DuckDB widens the column to VARCHAR; Bespoke keeps int and rejects the one '2x' row"],
             pandas: [1: "pandas widens the column to text; Bespoke keeps int and rejects the one '2x' row"]),
@@ -114,7 +124,9 @@ enum SniffCases {
         var reader = try SourceReader.open(path: path, options: SourceOptions(columns: []), sourceName: "s")
         #expect(reader.sniffed.map(Self.summary) == c.expected)
         let batch = try reader.readAll()
-        #expect(IngestFixture.rejectLines(batch) == (c.name.contains("2x") ? ["151: column 'n': cannot parse '2x' as int"] : []))
+        #expect(
+            IngestFixture.rejectLines(batch)
+                == (c.name.contains("2x") ? ["151: column 'n': cannot parse '2x' as int"] : []))
     }
 
     static let duckdbAvailable: Bool = (try? PythonScript.run("import duckdb, pandas, pyarrow")) != nil
@@ -152,7 +164,9 @@ enum SniffCases {
                 """, arguments: [path, c.told, dropped])
         let lines = out.split(separator: "\n").map(String.init)
         for (tool, differs) in [("duckdb", c.duckdbDiffers), ("pandas", c.pandasDiffers)] {
-            let theirs = lines.filter { $0.hasPrefix(tool + " ") }.map { Self.typeAndValues(String($0.dropFirst(tool.count + 1))) }
+            let theirs = lines.filter { $0.hasPrefix(tool + " ") }.map {
+                Self.typeAndValues(String($0.dropFirst(tool.count + 1)))
+            }
             #expect(theirs.count == ours.count, "\(tool): column count")
             for (k, (a, b)) in zip(ours, theirs).enumerated() {
                 if let why = differs[k] {

@@ -52,16 +52,19 @@ public struct CollectStage: StageImplementation {
                 perSource.append(
                     (
                         name,
-                        .object([
-                            ("records", .number(JSONNumber(counts.records))),
-                            ("rows_out", .number(JSONNumber(counts.rowsOut))),
-                            ("rejects", .number(JSONNumber(counts.rejects))),
-                            (
-                                "rejects_by_kind",
-                                .object(
-                                    counts.byKind.keys.sorted().map { ($0, .number(JSONNumber(counts.byKind[$0]!))) })
-                            ),
-                        ] + (counts.schema.map { [("schema", $0.json)] } ?? []))
+                        .object(
+                            [
+                                ("records", .number(JSONNumber(counts.records))),
+                                ("rows_out", .number(JSONNumber(counts.rowsOut))),
+                                ("rejects", .number(JSONNumber(counts.rejects))),
+                                (
+                                    "rejects_by_kind",
+                                    .object(
+                                        counts.byKind.keys.sorted().map {
+                                            ($0, .number(JSONNumber(counts.byKind[$0]!)))
+                                        })
+                                ),
+                            ] + (counts.schema.map { [("schema", $0.json)] } ?? []))
                     ))
                 totalRejects += counts.rejects
             }

@@ -41,7 +41,8 @@ public enum SourceCheck {
             for (key, _) in members where !SourceOptions.keys.contains(key) {
                 issues.append(
                     PipelineIssue(
-                        path + "." + key, "unknown key '\(key)'" + DidYouMean.hint(for: key, among: SourceOptions.keys)))
+                        path + "." + key, "unknown key '\(key)'" + DidYouMean.hint(for: key, among: SourceOptions.keys))
+                )
             }
         }
         var options: SourceOptions
@@ -67,7 +68,9 @@ public enum SourceCheck {
                         + SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")))
         }
         for issue in resolved.issues() {
-            if case .invalidOptions(let at, let detail) = issue { issues.append(PipelineIssue(path + "." + at, detail)) }
+            if case .invalidOptions(let at, let detail) = issue {
+                issues.append(PipelineIssue(path + "." + at, detail))
+            }
         }
         return (options, issues)
     }
@@ -126,7 +129,9 @@ public enum SourceCheck {
                 switch kind.name {
                 case DedupeStage.kind.name:
                     for (i, c) in (value["key"]?.arrayValue ?? []).enumerated() {
-                        if let c = c.stringValue { references.append(.init(table: table, column: c, path: at + ".key[\(i)]")) }
+                        if let c = c.stringValue {
+                            references.append(.init(table: table, column: c, path: at + ".key[\(i)]"))
+                        }
                     }
                     if let c = value["order_by"]?.stringValue {
                         references.append(.init(table: table, column: c, path: at + ".order_by"))

@@ -54,7 +54,8 @@ public struct PipelineStarter {
         for s in sources {
             var m: [(key: String, value: JSONValue)] = [("path", .string(s.path))]
             if !s.key.isEmpty { m.append(("key", .array(s.key.map { .string($0) }))) }
-            m.append(("options", SourceOptionsJSON.object(s.options, path: s.path, explicit: false, required: Set(s.key))))
+            m.append(
+                ("options", SourceOptionsJSON.object(s.options, path: s.path, explicit: false, required: Set(s.key))))
             sourceMembers.append((s.name, .object(m)))
         }
         var dedupe: [(key: String, value: JSONValue)] = []

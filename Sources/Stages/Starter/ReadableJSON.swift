@@ -57,7 +57,8 @@ public enum ReadableJSON {
 extension JSONValue {
     fileprivate var isScalar: Bool {
         switch self {
-        case .array(let a): a.allSatisfy { if case .array = $0 { false } else if case .object = $0 { false } else { true } }
+        case .array(let a):
+            a.allSatisfy { if case .array = $0 { false } else if case .object = $0 { false } else { true } }
         case .object: false
         default: true
         }
