@@ -99,28 +99,15 @@ public enum Sniffer {
         var lines = 0
         var invalid = 0
         var validNonASCII = 0
-        for piece in pieces {
-            piece.bytes.withUnsafeBufferPointer { buf in
-                guard let base = buf.baseAddress else { return }
-                var start = 0
-                while start < buf.count {
-                    var end = start
-                    var high = false
-                    while end < buf.count && buf[end] != 0x0A {
-                        if buf[end] >= 0x80 { high = true }
-                        end += 1
-                    }
-                    lines += 1
-                    if high {
-                        if UTF8Validation.firstInvalidByte(base + start, end - start) != nil {
-                            invalid += 1
-                        } else {
-                            validNonASCII += 1
-                        }
-                    }
-                    start = end + 1
-                }
+        forEachLine(pieces, skippingBlank: false) { p, n in
+            lines += 1
+            var high = false
+            for k in 0..<n where p[k] >= 0x80 {
+                high = true
+                break
             }
+            guard high else { return }
+            if UTF8Validation.firstInvalidByte(p, n) != nil { invalid += 1 } else { validNonASCII += 1 }
         }
         return invalid > settings.allowedExceptions(lines) && invalid > validNonASCII ? .latin1 : .utf8
     }
@@ -528,8 +515,10 @@ public enum Sniffer {
             sampledRecords: records, irregularRecords: irregular, notes: [])
     }
 
-    /// Each non-blank line of the pieces, without its line break.
-    static func forEachLine(_ pieces: [Piece], _ body: (UnsafePointer<UInt8>, Int) -> Void) {
+    /// Each line of the pieces (but blank ones, when `skippingBlank`), without its line break.
+    static func forEachLine(
+        _ pieces: [Piece], skippingBlank: Bool = true, _ body: (UnsafePointer<UInt8>, Int) -> Void
+    ) {
         for piece in pieces {
             piece.bytes.withUnsafeBufferPointer { buf in
                 guard let base = buf.baseAddress else { return }
@@ -539,7 +528,7 @@ public enum Sniffer {
                     while end < buf.count && buf[end] != 0x0A { end += 1 }
                     var contentEnd = end
                     if contentEnd > start && buf[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                    if firstNonBlankByte(Array(buf[start..<contentEnd])) != nil {
+                    if !skippingBlank || firstNonBlankByte(Array(buf[start..<contentEnd])) != nil {
                         body(base + start, contentEnd - start)
                     }
                     start = end + 1

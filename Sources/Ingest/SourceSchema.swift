@@ -46,16 +46,9 @@ public enum SourceSchema {
         }
     }
 
+    /// The declared type that reads as `type` (int64 → int, int32 → int32, …).
     static func columnType(of type: DataType) -> ColumnType {
-        switch type {
-        case .int64: .int
-        case .int32: .int32
-        case .double: .double
-        case .bool: .bool
-        case .string: .string
-        case .timestamp: .timestamp
-        case .date: .date
-        }
+        ColumnType.allCases.first { $0.dataType == type } ?? .string
     }
 
     /// One mapping per result column of `query`, typed by its declared type with SQLite's
