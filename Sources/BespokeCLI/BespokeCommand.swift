@@ -19,6 +19,8 @@ public struct BespokeCommand: ParsableCommand {
             RunsCommand.self,
             DiffCommand.self,
             ValidateCommand.self,
+            InitCommand.self,
+            SniffCommand.self,
             SchemaCommand.self,
             StageCommand.self,
         ]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Stages
 
 /// `bespoke run`: runs the pipeline's stages that are not up to date, in order.
 struct RunCommand: ParsableCommand {
@@ -38,6 +39,12 @@ struct RunCommand: ParsableCommand {
         let format = pipeline.logFormat
         do {
             let config = try pipeline.load()
+            // Source options are the readers' business, so the engine's validation leaves them out;
+            // checked here so that a typo fails now, not when collect reaches that source.
+            let sourceErrors = SourceCheck.run(config).errors
+            if !sourceErrors.isEmpty {
+                throw EngineError.pipeline(.invalid(file: pipeline.pipeline, issues: sourceErrors))
+            }
             let folder = try runOption.folder(config)
             let log = StageLog(format: format, run: folder.id)
             let here = (ChildProcess.currentExecutable as NSString).deletingLastPathComponent

@@ -11,7 +11,7 @@ public enum OptionConstraint: Sendable, Equatable {
     case stringArray
     /// A timestamp/date format: one of the named formats or a strftime-style pattern.
     case timeFormat
-    /// A non-empty array of column mappings.
+    /// An array of column mappings (absent or empty: sniffed).
     case columnMappings
 
     /// How a message says what was expected.
@@ -27,7 +27,7 @@ public enum OptionConstraint: Sendable, Equatable {
         case .timeFormat:
             "one of " + TimeFormat.namedFormats.joined(separator: ", ") + ", or a pattern using "
                 + TimeFormat.directives.map { "%" + String($0) }.joined(separator: " ")
-        case .columnMappings: "a non-empty array of column mappings"
+        case .columnMappings: "an array of column mappings"
         }
     }
 }
@@ -35,6 +35,8 @@ public enum OptionConstraint: Sendable, Equatable {
 extension SourceOptions {
     /// The largest batch: bounds one batch's memory whatever the configuration says.
     public static let maxBatchRows = 1 << 24
+    /// The sniffer's sample: at least a few lines, at most what sniffing should ever hold in memory.
+    public static let sampleBytesRange = 4096...(1 << 30)
 
     /// Each key of a source object and what it accepts.
     public static let constraints: [(key: String, constraint: OptionConstraint)] = [
@@ -47,6 +49,7 @@ extension SourceOptions {
         ("query", .string),
         ("batch_rows", .intRange(1...maxBatchRows)),
         ("columns", .columnMappings),
+        ("sample_bytes", .intRange(sampleBytesRange)),
     ]
 }
 

@@ -73,6 +73,8 @@ final class SQLiteStatement {
     private var db: OpaquePointer?
     private var statement: OpaquePointer?
     let columnNames: [String]
+    /// Each result column's declared type (nil for an expression).
+    let declaredTypes: [String?]
 
     init(path: String, query: String) throws(IngestError) {
         self.path = path
@@ -105,6 +107,9 @@ final class SQLiteStatement {
         }
         statement = prepared
         columnNames = (0..<sqlite3_column_count(prepared)).map { String(cString: sqlite3_column_name(prepared, $0)) }
+        declaredTypes = (0..<sqlite3_column_count(prepared)).map { i in
+            sqlite3_column_decltype(prepared, i).map { String(cString: $0) }
+        }
     }
 
     deinit {

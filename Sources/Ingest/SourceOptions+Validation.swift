@@ -13,9 +13,15 @@ extension SourceOptions {
             table.first { $0.key == key }!.constraint.expectation
         }
         func quoted(_ s: String) -> String { "'" + s + "'" }
+        func hint(_ value: String, _ allowed: [String]) -> String {
+            NameSuggestion.closest(to: value, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+        }
 
         if let format, !SourceFormat.allCases.contains(format) {
-            fail("format", "expected \(expected("format", in: Self.constraints)); got \(quoted(format.rawValue))")
+            fail(
+                "format",
+                "expected \(expected("format", in: Self.constraints)); got \(quoted(format.rawValue))"
+                    + hint(format.rawValue, SourceFormat.allCases.map(\.rawValue)))
         }
         if let delimiter, !Self.isASCIICharacter(delimiter) {
             fail("delimiter", "expected \(expected("delimiter", in: Self.constraints)); got \(quoted(delimiter))")
@@ -28,7 +34,10 @@ extension SourceOptions {
             fail("quote", "must differ from the delimiter \(quoted(effectiveDelimiter))")
         }
         if !TextEncoding.allCases.contains(encoding) {
-            fail("encoding", "expected \(expected("encoding", in: Self.constraints)); got \(quoted(encoding.rawValue))")
+            fail(
+                "encoding",
+                "expected \(expected("encoding", in: Self.constraints)); got \(quoted(encoding.rawValue))"
+                    + hint(encoding.rawValue, TextEncoding.allCases.map(\.rawValue)))
         }
         if let query, query.allSatisfy({ $0.isWhitespace }) {
             fail("query", "expected a SELECT statement; got an empty string")
@@ -40,8 +49,8 @@ extension SourceOptions {
         if !(1...Self.maxBatchRows).contains(batchRows) {
             fail("batch_rows", "expected \(expected("batch_rows", in: Self.constraints)); got \(batchRows)")
         }
-        if columns.isEmpty {
-            fail("columns", "expected \(expected("columns", in: Self.constraints)); got an empty array")
+        if !Self.sampleBytesRange.contains(sampleBytes) {
+            fail("sample_bytes", "expected \(expected("sample_bytes", in: Self.constraints)); got \(sampleBytes)")
         }
         var seen: [String: Int] = [:]
         for (i, column) in columns.enumerated() {
@@ -61,7 +70,8 @@ extension SourceOptions {
             if !ColumnType.allCases.contains(column.type) {
                 fail(
                     at + ".type",
-                    "expected \(expected("type", in: ColumnMapping.constraints)); got \(quoted(column.type.rawValue))")
+                    "expected \(expected("type", in: ColumnMapping.constraints)); got \(quoted(column.type.rawValue))"
+                        + hint(column.type.rawValue, ColumnType.allCases.map(\.rawValue)))
             }
             if let f = column.format {
                 if !column.type.isTemporal {

@@ -20,16 +20,22 @@ public struct SourceOptions: Codable, Sendable, Equatable {
     public var query: String?
     /// Records per batch: the bound on the rows held in memory at once.
     public var batchRows: Int
+    /// The columns to read; empty: sniffed from the file (text formats) or taken from its schema
+    /// (Parquet, SQLite) when the source is opened.
     public var columns: [ColumnMapping]
+    /// Bytes sampled when the columns are sniffed (see `Sniffer`).
+    public var sampleBytes: Int
 
     public static let defaultQuote = "\""
     public static let defaultNullTokens = ["", "NULL", "null", "NA", "N/A"]
     public static let defaultBatchRows = 65_536
+    public static let defaultSampleBytes = SniffSettings.defaultSampleBytes
 
     public init(
         format: SourceFormat? = nil, delimiter: String? = nil, quote: String = SourceOptions.defaultQuote,
         header: Bool = true, encoding: TextEncoding = .utf8, nullTokens: [String] = SourceOptions.defaultNullTokens,
-        query: String? = nil, batchRows: Int = SourceOptions.defaultBatchRows, columns: [ColumnMapping]
+        query: String? = nil, batchRows: Int = SourceOptions.defaultBatchRows, columns: [ColumnMapping],
+        sampleBytes: Int = SourceOptions.defaultSampleBytes
     ) {
         self.format = format
         self.delimiter = delimiter
@@ -40,12 +46,14 @@ public struct SourceOptions: Codable, Sendable, Equatable {
         self.query = query
         self.batchRows = batchRows
         self.columns = columns
+        self.sampleBytes = sampleBytes
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case format, delimiter, quote, header, encoding, query, columns
         case nullTokens = "null_tokens"
         case batchRows = "batch_rows"
+        case sampleBytes = "sample_bytes"
     }
 
     /// The JSON keys a source object may hold (for unknown-key checks upstream).
@@ -67,6 +75,7 @@ public struct SourceOptions: Codable, Sendable, Equatable {
         query = try c.decodeIfPresent(String.self, forKey: .query)
         batchRows = try c.decodeIfPresent(Int.self, forKey: .batchRows) ?? Self.defaultBatchRows
         columns = try c.decodeIfPresent([ColumnMapping].self, forKey: .columns) ?? []
+        sampleBytes = try c.decodeIfPresent(Int.self, forKey: .sampleBytes) ?? Self.defaultSampleBytes
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -80,6 +89,7 @@ public struct SourceOptions: Codable, Sendable, Equatable {
         try c.encodeIfPresent(query, forKey: .query)
         try c.encode(batchRows, forKey: .batchRows)
         try c.encode(columns, forKey: .columns)
+        if sampleBytes != Self.defaultSampleBytes { try c.encode(sampleBytes, forKey: .sampleBytes) }
     }
 
     /// The delimiter byte for `format` (csv and tsv only).

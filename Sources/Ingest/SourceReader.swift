@@ -11,12 +11,24 @@ public struct SourceReader: RecordSource {
     public let format: SourceFormat
     public let options: SourceOptions
     public let schema: Schema
+    /// What sniffing found, when the columns were sniffed.
+    public let sniffed: SniffResult?
     private var source: any RecordSource
 
     /// Opens `path` as `options` describe it; `sourceName` goes into every reject.
-    public static func open(path: String, options: SourceOptions, sourceName: String) throws(IngestError)
-        -> SourceReader
+    ///
+    /// When `options.columns` is empty, the columns come from the file: sniffed from a sample of
+    /// a text file (`hints` are the settings the caller knows were chosen; nil: those that differ
+    /// from their defaults), or read from a Parquet file's or a query's schema. `options` and
+    /// `sniffed` then say what was used.
+    public static func open(path: String, options: SourceOptions, sourceName: String, hints: SniffHints? = nil)
+        throws(IngestError) -> SourceReader
     {
+        var options = options
+        var sniffed: SniffResult?
+        if options.columns.isEmpty {
+            (options, sniffed) = try SourceSchema.resolve(path: path, options: options, hints: hints)
+        }
         let format: SourceFormat
         if let f = options.format {
             format = f
@@ -44,18 +56,20 @@ public struct SourceReader: RecordSource {
             source = try SQLiteSource(path: path, options: options, sourceName: sourceName)
         }
         return SourceReader(
-            path: path, sourceName: sourceName, format: format, options: options, schema: source.schema, source: source)
+            path: path, sourceName: sourceName, format: format, options: options, schema: source.schema,
+            sniffed: sniffed, source: source)
     }
 
     private init(
         path: String, sourceName: String, format: SourceFormat, options: SourceOptions, schema: Schema,
-        source: any RecordSource
+        sniffed: SniffResult?, source: any RecordSource
     ) {
         self.path = path
         self.sourceName = sourceName
         self.format = format
         self.options = options
         self.schema = schema
+        self.sniffed = sniffed
         self.source = source
     }
 

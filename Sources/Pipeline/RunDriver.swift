@@ -98,6 +98,7 @@ public struct RunDriver {
     public func run() throws(EngineError) -> Summary {
         let selected = try selectedStages()
         if options.dryRun { return try dryRun(selected) }
+        try checkSourcesExist(for: selected)
 
         try folder.create()
         let lock = try RunLock.acquire(path: folder.lockPath, run: folder.id, environment: [:])
@@ -203,6 +204,20 @@ public struct RunDriver {
                     + "other stages were not selected")
         }
         return summary
+    }
+
+    /// Fails with exit 66 before any stage starts (and before the run folder is touched) when a
+    /// selected stage reads a source file that does not exist.
+    func checkSourcesExist(for selected: [Int]) throws(EngineError) {
+        let graph = PipelineGraph(stages: config.stages, sources: config.sources.map(\.name))
+        for i in selected {
+            for input in graph.inputs[i] {
+                guard case .source(let name) = input.producer, let source = config.source(named: name) else { continue }
+                if !FileManager.default.fileExists(atPath: source.absolutePath) {
+                    throw .sourceMissing(stage: config.stages[i].name, source: name, path: source.path)
+                }
+            }
+        }
     }
 
     /// Prints what would run and why, without running or locking anything.

@@ -38,7 +38,11 @@ import Testing
             "encoding: expected one of utf-8, latin-1; got 'cp1252'"
         ),
         (#"{"batch_rows": 0, "columns": [{"name": "a"}]}"#, "batch_rows: expected an integer in 1...16777216; got 0"),
-        (#"{"columns": []}"#, "columns: expected a non-empty array of column mappings; got an empty array"),
+        (#"{"sample_bytes": 100}"#, "sample_bytes: expected an integer in 4096...1073741824; got 100"),
+        (
+            #"{"encoding": "latin1"}"#,
+            "encoding: expected one of utf-8, latin-1; got 'latin1' (did you mean 'latin-1'?)"
+        ),
         (#"{"columns": [{"name": "a"}, {"name": "a"}]}"#, "columns[1].name: duplicate column 'a' (also columns[0])"),
         (
             #"{"format": "csv", "header": false, "columns": [{"name": "a", "source": "a"}]}"#,

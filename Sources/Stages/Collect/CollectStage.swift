@@ -10,8 +10,10 @@ import Pipeline
 /// Rows are conserved per source: records read = rows written + rows rejected. The stage fails
 /// with exit 65 when a source's rejects pass `max_reject_share` of its records.
 public struct CollectStage: StageImplementation {
+    /// The algorithm version covers the sniffer's rules (`Ingest.Sniffer`): a change to them can
+    /// change the schema of a source without declared columns, so it reruns collect.
     public static let kind = StageKind(
-        name: "collect", algorithmVersion: "1",
+        name: "collect", algorithmVersion: "2",
         parameters: [
             ParameterSpec(
                 "max_reject_share", .double(0...1), default: 0.01,
@@ -44,21 +46,25 @@ public struct CollectStage: StageImplementation {
                     failures.append(
                         .tooManyRejects(
                             source: name, rejected: counts.rejects, records: counts.records, limit: maxShare,
-                            examples: counts.examples))
+                            examples: counts.examples,
+                            wrongTypes: try Self.wrongSniffedTypes(source, name: name, schema: counts.schema)))
                 }
                 perSource.append(
                     (
                         name,
-                        .object([
-                            ("records", .number(JSONNumber(counts.records))),
-                            ("rows_out", .number(JSONNumber(counts.rowsOut))),
-                            ("rejects", .number(JSONNumber(counts.rejects))),
-                            (
-                                "rejects_by_kind",
-                                .object(
-                                    counts.byKind.keys.sorted().map { ($0, .number(JSONNumber(counts.byKind[$0]!))) })
-                            ),
-                        ])
+                        .object(
+                            [
+                                ("records", .number(JSONNumber(counts.records))),
+                                ("rows_out", .number(JSONNumber(counts.rowsOut))),
+                                ("rejects", .number(JSONNumber(counts.rejects))),
+                                (
+                                    "rejects_by_kind",
+                                    .object(
+                                        counts.byKind.keys.sorted().map {
+                                            ($0, .number(JSONNumber(counts.byKind[$0]!)))
+                                        })
+                                ),
+                            ] + (counts.schema.map { [("schema", $0.json)] } ?? []))
                     ))
                 totalRejects += counts.rejects
             }
@@ -83,6 +89,7 @@ public struct CollectStage: StageImplementation {
         var byKind: [String: Int] = [:]
         /// The first few rejects, for the error message when there are too many.
         var examples: [Reject] = []
+        var schema: SchemaRecord?
     }
 
     /// Streams one source into its table, its refused records into `rejects`.
@@ -91,11 +98,15 @@ public struct CollectStage: StageImplementation {
     {
         let options = try Self.options(for: source)
         var reader: SourceReader
-        do { reader = try SourceReader.open(path: source.absolutePath, options: options, sourceName: name) } catch {
+        do {
+            reader = try SourceReader.open(
+                path: source.absolutePath, options: options, sourceName: name, hints: Self.sniffHints(for: source))
+        } catch {
             throw CollectError.source(error)
         }
-        let writer = try ParquetWriter(path: output, schema: reader.schema)
         var counts = SourceCounts()
+        counts.schema = SchemaRecord(reader: reader, declared: !options.columns.isEmpty)
+        let writer = try ParquetWriter(path: output, schema: reader.schema)
         do {
             while let batch = try reader.nextBatch() {
                 try writer.write(batch.frame)
@@ -120,33 +131,13 @@ public struct CollectStage: StageImplementation {
     }
 
     /// The source's reader options from pipeline.json, with the source's own `format` applied;
-    /// problems are reported with their JSON path.
+    /// the first problem (see `SourceCheck.decode`) is thrown with its JSON path.
     static func options(for source: SourceConfig) throws -> SourceOptions {
-        let path = "$.sources.\(source.name).options"
-        if case .object(let members) = source.options {
-            for (key, _) in members where !SourceOptions.keys.contains(key) {
-                throw CollectError.invalidOptions(
-                    path: path + "." + key,
-                    detail: "unknown key '\(key)'"
-                        + (DidYouMean.hint(for: key, among: SourceOptions.keys)))
-            }
+        let (options, issues) = SourceCheck.decode(source)
+        if let first = issues.first {
+            throw CollectError.invalidOptions(path: first.path, detail: first.message)
         }
-        var options: SourceOptions
-        do {
-            let json = CanonicalJSON.string(source.options == .null ? .object([]) : source.options)
-            options = try JSONDecoder().decode(SourceOptions.self, from: Data(json.utf8))
-        } catch {
-            throw CollectError.invalidOptions(path: path, detail: "\(error)")
-        }
-        if let format = source.format { options.format = SourceFormat(rawValue: format) }
-        if options.query == nil, let table = source.sqliteTable { options.query = "SELECT * FROM \"\(table)\"" }
-        do { try options.validate() } catch {
-            if case .invalidOptions(let at, let detail) = error {
-                throw CollectError.invalidOptions(path: path + "." + at, detail: detail)
-            }
-            throw CollectError.source(error)
-        }
-        return options
+        return options!
     }
 }
 
@@ -154,7 +145,11 @@ public struct CollectStage: StageImplementation {
 public enum CollectError: Error, CustomStringConvertible, ExitCodeProviding {
     case source(IngestError)
     case invalidOptions(path: String, detail: String)
-    case tooManyRejects(source: String, rejected: Int, records: Int, limit: Double, examples: [Reject])
+    /// `wrongTypes`: sniffed columns whose type the whole file does not fit, with the type that
+    /// holds every value and how many values the sniffed type refused.
+    case tooManyRejects(
+        source: String, rejected: Int, records: Int, limit: Double, examples: [Reject],
+        wrongTypes: [SniffedTypeMismatch] = [])
     case rowsNotConserved(source: String, read: Int, written: Int, rejected: Int)
 
     public var exitStatus: SysexitCode {
@@ -170,10 +165,14 @@ public enum CollectError: Error, CustomStringConvertible, ExitCodeProviding {
         switch self {
         case .source(let e): e.description
         case .invalidOptions(let path, let detail): "pipeline.json: \(path): \(detail)"
-        case .tooManyRejects(let source, let rejected, let records, let limit, let examples):
+        case .tooManyRejects(let source, let rejected, let records, let limit, let examples, let wrongTypes):
             "source '\(source)': \(rejected) of \(records) records rejected "
                 + "(\(Self.percent(Double(rejected) / Double(max(records, 1)))), over the limit of \(Self.percent(limit)) "
-                + "set by max_reject_share); first rejects:\n"
+                + "set by max_reject_share)"
+                + wrongTypes.map { "\n  " + $0.description }.joined()
+                + (wrongTypes.isEmpty
+                    ? "" : "\n  declare the columns in $.sources.\(source).options.columns (bespoke sniff prints them)")
+                + "; first rejects:\n"
                 + examples.map { "  " + $0.description }.joined(separator: "\n")
         case .rowsNotConserved(let source, let read, let written, let rejected):
             "source '\(source)': rows not conserved: read \(read), wrote \(written), rejected \(rejected)"
