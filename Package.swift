@@ -42,6 +42,9 @@ let package = Package(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
 
+        // fork + exec with PR_SET_PDEATHSIG, which posix_spawn cannot set (header-only shim).
+        .systemLibrary(name: "CSpawn", path: "Sources/CSpawn"),
+
         .target(name: "Gzip", dependencies: ["CZlib", "CLibdeflate", "CSnappy", "CZstd"]),
         .target(name: "Frame"),
         .target(name: "Parquet", dependencies: ["Gzip", "Frame"]),
@@ -54,7 +57,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Frame", "Parquet",
+                "Frame", "Parquet", "CSpawn",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(

@@ -34,7 +34,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .short, help: "Output file (stdout when absent); a name ending in .gz is gzip-compressed.")
     var output: String?
 
-    @Option(help: "Comma-separated columns to export, in this order (default: all; not with --crm).")
+    @Option(help: "Comma-separated columns to export, in this order, each once (default: all; not with --crm).")
     var columns: String?
 
     @Flag(help: "Export the run's score tables joined per customer, shaped for a CRM import.")
@@ -60,6 +60,7 @@ struct ExportCommand: ParsableCommand {
             guard columns == nil else { throw ValidationError("--columns applies to FILE exports, not --crm") }
         } else {
             guard file != nil else { throw ValidationError("give a Parquet FILE to export, or --crm") }
+            _ = try columns.map(HeadCommand.columnList)
             guard stage == nil, runOption.run == nil else {
                 throw ValidationError("--run and --stage apply to --crm exports")
             }
@@ -70,7 +71,7 @@ struct ExportCommand: ParsableCommand {
         guard let file else { return try exportScores() }
         do {
             let reader = try ParquetReader(path: file)
-            let names = columns.map(HeadCommand.columnList)
+            let names = try columns.map(HeadCommand.columnList)
             let sink = try OutputSink.open(output)
             var exporter = TextExporter(format: format == .csv ? .csv : .jsonl)
             let schema = try reader.read(columns: names, rowGroups: []).schema

@@ -15,17 +15,18 @@ struct HeadCommand: ParsableCommand {
     @Option(name: .short, help: "How many rows to show.")
     var n: Int = 10
 
-    @Option(help: "Comma-separated columns to show, in this order (default: all).")
+    @Option(help: "Comma-separated columns to show, in this order, each once (default: all).")
     var columns: String?
 
     func validate() throws {
         guard n >= 0 else { throw ValidationError("-n must be 0 or more, got \(n)") }
+        _ = try columns.map(Self.columnList)
     }
 
     func run() throws {
         do {
             let reader = try ParquetReader(path: file)
-            let names = columns.map(Self.columnList)
+            let names = try columns.map(Self.columnList)
             var frames: [Frame] = []
             var rows = 0
             var group = 0
@@ -44,11 +45,18 @@ struct HeadCommand: ParsableCommand {
         }
     }
 
-    static func columnList(_ s: String) -> [String] {
-        s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    /// The names of a `--columns` list; a name given twice is a usage error (exit 64).
+    static func columnList(_ s: String) throws(ValidationError) -> [String] {
+        let names = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw ValidationError("--columns names '\(name)' more than once")
+        }
+        return names
     }
 
-    /// Column names over their values; NULL for nulls, long strings clipped, numbers right-aligned.
+    /// Column names over their values; NULL for nulls (and the string "NULL" quoted, so the two
+    /// differ), long strings clipped, numbers right-aligned.
     static func render(_ frame: Frame) -> String {
         let numeric: Set<Int> = Set(
             frame.schema.fields.enumerated().compactMap { i, f in
@@ -57,8 +65,10 @@ struct HeadCommand: ParsableCommand {
         var table = TextTable(frame.schema.names, rightAligned: numeric)
         for row in 0..<frame.rowCount {
             table.append(
-                frame.columns.map {
-                    InspectCommand.clip(ValueFormatter.text($0, row).map(TextTable.oneLine) ?? "NULL", to: 40)
+                frame.columns.map { column in
+                    guard let text = ValueFormatter.text(column, row) else { return "NULL" }
+                    if case .string = column.values, text == "NULL" { return "\"NULL\"" }
+                    return InspectCommand.clip(TextTable.oneLine(text), to: 40)
                 })
         }
         return table.render()

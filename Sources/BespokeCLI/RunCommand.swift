@@ -9,8 +9,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run every stage that is not up to date (or a selection), under the run folder's lock.",
         discussion: """
-            Exit codes: 0 every selected stage is up to date; 1 a stage failed; 64 usage; 66 input missing; \
-            73 cannot create the run folder; 75 another process holds the run's lock; 78 invalid pipeline.json.
+            Exit codes: 0 every selected stage is up to date (the run is 'incomplete', and latest does not \
+            move, while another stage is stale); 1 a stage failed, or the failed stage's own sysexits code \
+            (64–78); 64 usage; 66 input missing; 73 cannot create the run folder; 75 another process holds \
+            the run's lock; 78 invalid pipeline.json.
             """)
 
     @OptionGroup var pipeline: PipelineOptions

@@ -54,6 +54,17 @@ struct StageCommand: ParsableCommand {
     }
 }
 
+/// The command line of a `bespoke-<kind>` executable, named after the program in its usage line.
+struct StageProgramCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "bespoke-stage",
+            abstract: "Run one stage of the pipeline (fingerprint, skip if up to date, atomic commit).")
+    }
+
+    @OptionGroup var arguments: StageArguments
+}
+
 /// The entry point of the `bespoke-<kind>` executables: a few lines each over this.
 ///
 /// ```swift
@@ -67,7 +78,9 @@ public enum StageProgram {
     /// with the stage's exit code.
     public static func main(kind: String, implementation: any StageImplementation) -> Never {
         let arguments: StageArguments
-        do { arguments = try StageArguments.parse() } catch { StageArguments.exit(withError: error) }
+        do { arguments = try StageProgramCommand.parse().arguments } catch {
+            StageProgramCommand.exit(withError: error)
+        }
         let format = arguments.pipeline.logFormat
         do {
             let config = try arguments.pipeline.load()
@@ -81,7 +94,7 @@ public enum StageProgram {
             try run(arguments, stage: name, config: config, implementation: implementation)
             exit(0)
         } catch let e as ValidationError {
-            StageArguments.exit(withError: e)
+            StageProgramCommand.exit(withError: e)
         } catch {
             exit(engineExit(error, format: format).rawValue)
         }
@@ -117,7 +130,7 @@ public enum StageProgram {
         }
         // Everything after the subcommand name is passed through.
         let rest = Array(arguments.drop { $0 != "stage" }.dropFirst())
-        let pid = try ChildProcess.spawn([exe] + rest, environment: env).pid
+        let pid = try ChildProcess.spawn([exe] + rest, environment: env, diesWithParent: true).pid
         let end = ChildProcess.wait(pid)
         return end.exitCode ?? 128 + (end.signal ?? 0)
     }

@@ -11,8 +11,10 @@ import Frame
 /// * a closing quote followed by other text on the same line is `invalid_quote` (the whole record);
 /// * invalid UTF-8 (UTF-8 sources) is `invalid_utf8`, with the byte offset from the record start;
 /// * a field count other than the header's (or, headerless, the first record's) is `wrong_field_count`;
-/// * then each mapped value in column order: `unparsable_value` or `missing_required`.
-/// A blank line is skipped, not refused.
+/// * then each mapped value in column order: `unparsable_value`, `out_of_range` (a time outside
+///   the years 1–9999) or `missing_required`.
+/// A blank line is skipped, not refused. A header naming a column twice has the repeat renamed
+/// `name_1` (`distinctNames`, as DuckDB does). A NUL byte anywhere fails the source (`TextInput`).
 final class DelimitedSource: RecordSource {
     let schema: Schema
     let path: String
@@ -87,6 +89,7 @@ final class DelimitedSource: RecordSource {
                 let (p, n) = fieldBytes(spans[k])
                 names.append(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
             }
+            names = Self.distinctNames(names)
             var indices: [Int] = []
             var missing: [String] = []
             for c in options.columns {
@@ -119,6 +122,23 @@ final class DelimitedSource: RecordSource {
         scratch.deallocate()
         converters.deinitialize()
         converters.deallocate()
+    }
+
+    /// Header names made distinct as DuckDB does: a name seen before gets `_1`, `_2`… (the first
+    /// suffix not already taken), so `id,name,name` maps as `id`, `name`, `name_1`.
+    static func distinctNames(_ names: [String]) -> [String] {
+        var taken = Set(names)
+        var seen = Set<String>()
+        return names.map { name in
+            guard seen.insert(name).inserted else {
+                var k = 1
+                while taken.contains("\(name)_\(k)") { k += 1 }
+                let renamed = "\(name)_\(k)"
+                taken.insert(renamed)
+                return renamed
+            }
+            return name
+        }
     }
 
     private static func trimmed(_ s: String) -> Substring {

@@ -132,12 +132,13 @@ struct FieldConverter {
             case .epoch: v = TimeFormat.epoch(text, scale: plan.epochScale)
             case .other: v = nil
             }
-            guard let v else { return false }
+            guard let v, TimeFormat.validMicros.contains(v) else { return false }
             b.append(int64: v)
         case .date:
-            guard plan.time == .iso8601, let v = TimeFormat.iso8601.date(UnsafeRawBufferPointer(start: vp, count: vn))
+            guard plan.time == .iso8601, let v = TimeFormat.iso8601.date(UnsafeRawBufferPointer(start: vp, count: vn)),
+                TimeFormat.validDays.contains(v)
             else { return false }
-            b.append(int32: v)
+            b.append(int32: Int32(v))
         }
         return true
     }
@@ -152,6 +153,12 @@ struct FieldConverter {
     func unparsable(_ p: UnsafePointer<UInt8>, _ n: Int) -> ValueFailure {
         let shown = Self.quoteValue(UnsafeRawBufferPointer(start: p, count: n))
         return ValueFailure(kind: .unparsableValue, reason: "column '\(name)': cannot parse \(shown) as \(typeLabel)")
+    }
+
+    func outOfRange(_ p: UnsafePointer<UInt8>, _ n: Int) -> ValueFailure {
+        let shown = Self.quoteValue(UnsafeRawBufferPointer(start: p, count: n))
+        return ValueFailure(
+            kind: .outOfRange, reason: "column '\(name)': \(shown) as \(typeLabel) is outside the years 1–9999")
     }
 
     /// `'value'`, cut to 64 bytes.
@@ -205,12 +212,14 @@ struct FieldConverter {
             guard let v = timeFormat.timestamp(UnsafeRawBufferPointer(start: vp, count: vn)) else {
                 throw unparsable(vp, vn)
             }
+            guard TimeFormat.validMicros.contains(v) else { throw outOfRange(vp, vn) }
             b.append(int64: v)
         case .date:
             guard let v = timeFormat.date(UnsafeRawBufferPointer(start: vp, count: vn)) else {
                 throw unparsable(vp, vn)
             }
-            b.append(int32: v)
+            guard TimeFormat.validDays.contains(v) else { throw outOfRange(vp, vn) }
+            b.append(int32: Int32(v))
         }
     }
 
@@ -243,14 +252,10 @@ struct FieldConverter {
             b.append(double: Double(v))
         case (.int(let v), .timestamp) where timeFormat.isEpoch:
             let (us, o) = v.multipliedReportingOverflow(by: timeFormat.epochScale)
-            if o { throw unparsable(text: cell.text) }
-            b.append(int64: us)
+            try append(micros: o ? nil : us, cell, to: &b)
         case (.int(let v), .date) where timeFormat.isEpoch:
             let (us, o) = v.multipliedReportingOverflow(by: timeFormat.epochScale)
-            guard !o, let d = Int32(exactly: TimeFormat.floorDivide(us, 86_400_000_000)) else {
-                throw unparsable(text: cell.text)
-            }
-            b.append(int32: d)
+            try append(days: o ? nil : TimeFormat.floorDivide(us, 86_400_000_000), cell, to: &b)
         case (.double(let v), .double):
             b.append(double: v)
         case (.double(let v), .int64):
@@ -260,26 +265,37 @@ struct FieldConverter {
             guard v == v.rounded(), let w = Int32(exactly: v) else { throw unparsable(text: cell.text) }
             b.append(int32: w)
         case (.double(let v), .timestamp) where timeFormat.isEpoch:
-            guard let us = Int64(exactly: (v * Double(timeFormat.epochScale)).rounded(.down)) else {
-                throw unparsable(text: cell.text)
-            }
-            b.append(int64: us)
+            guard v.isFinite else { throw unparsable(text: cell.text) }
+            try append(micros: Int64(exactly: (v * Double(timeFormat.epochScale)).rounded(.down)), cell, to: &b)
         case (.bool(let v), .bool):
             b.append(bool: v)
         case (.timestamp(let v), .timestamp):
-            b.append(int64: v)
+            try append(micros: v, cell, to: &b)
         case (.timestamp(let v), .date):
-            guard let d = Int32(exactly: TimeFormat.floorDivide(v, 86_400_000_000)) else {
-                throw unparsable(text: cell.text)
-            }
-            b.append(int32: d)
+            try append(days: TimeFormat.floorDivide(v, 86_400_000_000), cell, to: &b)
         case (.date(let d), .date):
-            b.append(int32: d)
+            try append(days: Int64(d), cell, to: &b)
         case (.date(let d), .timestamp):
-            b.append(int64: Int64(d) * 86_400_000_000)
+            try append(micros: Int64(d) * 86_400_000_000, cell, to: &b)
         default:
             try append(text: cell.text, nullTokens: false, to: &b)
         }
+    }
+
+    /// Appends an instant of a typed cell, or refuses it outside `TimeFormat.validMicros` (nil: beyond Int64).
+    private func append(micros: Int64?, _ cell: Cell, to b: inout ColumnBuilder) throws(ValueFailure) {
+        guard let micros, TimeFormat.validMicros.contains(micros) else { throw outOfRange(text: cell.text) }
+        b.append(int64: micros)
+    }
+
+    private func append(days: Int64?, _ cell: Cell, to b: inout ColumnBuilder) throws(ValueFailure) {
+        guard let days, TimeFormat.validDays.contains(days) else { throw outOfRange(text: cell.text) }
+        b.append(int32: Int32(days))
+    }
+
+    private func outOfRange(text: String) -> ValueFailure {
+        var t = text
+        return t.withUTF8 { outOfRange($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
     }
 
     private func unparsable(text: String) -> ValueFailure {

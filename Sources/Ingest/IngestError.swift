@@ -10,8 +10,10 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
     case missingSource(path: String)
     /// The file holds no records (no bytes, only blank lines, or for a headed text file not even a header).
     case emptySource(path: String)
-    /// A csv/tsv/jsonl file that is not text: NUL bytes or control characters in its first KB.
+    /// A csv/tsv/jsonl file that is not text: a NUL byte anywhere, or control characters in its first KB.
     case binarySource(path: String, detail: String)
+    /// A file named `.gz`, or a zlib stream, without gzip's magic bytes.
+    case notGzip(path: String, detail: String)
     /// Mapped source columns that the header (or Parquet schema, or query result) does not have.
     case headerMismatch(path: String, missing: [String], available: [String])
     /// An option is invalid; `path` is its JSON path within the source object ("columns[2].type").
@@ -29,7 +31,7 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
     public var exitCode: Int32 {
         switch self {
         case .missingSource: 66
-        case .emptySource, .binarySource, .headerMismatch: 65
+        case .emptySource, .binarySource, .notGzip, .headerMismatch: 65
         case .invalidOptions: 78
         case .io: 74
         case .codec(_, let e):
@@ -50,6 +52,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
             return "\(path): source is empty (no records)"
         case .binarySource(let path, let detail):
             return "\(path): not a text file: \(detail)"
+        case .notGzip(let path, let detail):
+            return "\(path): not gzip: \(detail)"
         case .headerMismatch(let path, let missing, let available):
             let names = missing.map { name in
                 "'\(name)'"

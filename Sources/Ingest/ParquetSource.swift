@@ -72,9 +72,13 @@ final class ParquetSource: RecordSource {
         for (ci, converter) in converters.enumerated() {
             var b = ColumnBuilder(type: converter.dataType, capacity: count)
             let column = source.columns[sourceIndex[ci]]
+            // BYTE_ARRAY without a STRING annotation may hold any bytes: check the batch once and
+            // value by value only when something in it is not UTF-8.
+            var checkUTF8 = false
+            if case .string(let s) = column.values { checkUTF8 = s.firstInvalidUTF8(in: rows) != nil }
             for r in rows {
                 do throws(ValueFailure) {
-                    try Self.append(column, r, converter, to: &b)
+                    try Self.append(column, r, converter, checkUTF8: checkUTF8, to: &b)
                 } catch {
                     if failures[r - rows.lowerBound] == nil { failures[r - rows.lowerBound] = error }
                     b.appendNull()
@@ -103,9 +107,9 @@ final class ParquetSource: RecordSource {
     }
 
     @inline(__always)
-    private static func append(_ column: Column, _ r: Int, _ converter: FieldConverter, to b: inout ColumnBuilder)
-        throws(ValueFailure)
-    {
+    private static func append(
+        _ column: Column, _ r: Int, _ converter: FieldConverter, checkUTF8: Bool, to b: inout ColumnBuilder
+    ) throws(ValueFailure) {
         if column.isNull(r) {
             try converter.appendNull(to: &b)
             return
@@ -121,6 +125,12 @@ final class ParquetSource: RecordSource {
             let range = s.range(r)
             let failure: ValueFailure? = s.bytes.withUnsafeBufferPointer { buf in
                 do throws(ValueFailure) {
+                    if checkUTF8,
+                        let bad = UTF8Validation.firstInvalidByte(buf.baseAddress! + range.lowerBound, range.count)
+                    {
+                        throw ValueFailure(
+                            kind: .invalidUTF8, reason: "column '\(converter.name)': invalid UTF-8 at byte \(bad)")
+                    }
                     try converter.append(
                         text: (buf.baseAddress ?? UnsafePointer(bitPattern: 1)!) + range.lowerBound, count: range.count,
                         nullTokens: converter.dataType != .string, to: &b)

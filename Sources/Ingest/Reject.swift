@@ -44,6 +44,8 @@ public enum RejectKind: String, Sendable, CaseIterable, Codable {
     /// A closing quote followed by something other than a delimiter or line end.
     case invalidQuote = "invalid_quote"
     case missingRequired = "missing_required"
+    /// A timestamp or date outside the years 1–9999 (`TimeFormat.validMicros`).
+    case outOfRange = "out_of_range"
     case invalidJSON = "invalid_json"
     /// A record longer than the reader's limit (see `DelimitedSource.maxRecordBytes`).
     case recordTooLong = "record_too_long"

@@ -1,3 +1,4 @@
+import Frame
 import Glibc
 import Gzip
 
@@ -21,12 +22,15 @@ final class TextInput {
     private(set) var textStart = 0
     /// Raw bytes waiting for Latin-1 transcoding.
     private var raw: UnsafeMutablePointer<UInt8>?
+    /// How many bytes of text (decompressed, before transcoding) have been read so far.
+    private var textOffset = 0
 
     static let readSize = 1 << 20
     /// How much of the start of a file is checked for binary content.
     static let sniffBytes = 1024
 
     /// Opens `path`, tells gzip from plain by the magic bytes, and checks the first KB is text.
+    /// A file named `.gz` without gzip's magic, and a zlib stream, are "not gzip".
     init(path: String, encoding: TextEncoding) throws(IngestError) {
         self.path = path
         latin1 = encoding == .latin1
@@ -48,6 +52,8 @@ final class TextInput {
             close(descriptor)
             descriptor = -1
             do { gunzip = try GunzipFileReader(path: path) } catch { throw Self.wrap(error, path) }
+        } else if let problem = Self.notGzip(path: path, magic: got == 2 ? [magic.0, magic.1] : []) {
+            throw .notGzip(path: path, detail: problem)
         }
         // Read the first KB (or the whole file when shorter) raw, check it, then take it in.
         let sniff = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.sniffBytes)
@@ -109,17 +115,42 @@ final class TextInput {
         }
     }
 
+    /// Reads raw text; a NUL byte anywhere fails the source (one rule for the whole file: text
+    /// has none, and a string column must never take one in).
     private func readRaw(into p: UnsafeMutablePointer<UInt8>, count: Int) throws(IngestError) -> Int {
+        var n = 0
         if let gunzip {
-            do { return try gunzip.read(into: UnsafeMutableRawBufferPointer(start: p, count: count)) } catch {
+            do { n = try gunzip.read(into: UnsafeMutableRawBufferPointer(start: p, count: count)) } catch {
                 throw Self.wrap(error, path)
             }
+        } else {
+            while true {
+                n = read(descriptor, p, count)
+                if n >= 0 { break }
+                if errno != EINTR { throw .io(path: path, errno: errno) }
+            }
         }
-        while true {
-            let n = read(descriptor, p, count)
-            if n >= 0 { return n }
-            if errno != EINTR { throw .io(path: path, errno: errno) }
+        if n > 0, let nul = memchr(p, 0, n) {
+            let offset = textOffset + (UnsafeRawPointer(nul) - UnsafeRawPointer(p))
+            throw .binarySource(
+                path: path, detail: "NUL byte at offset \(offset)" + (gunzip == nil ? "" : " of the decompressed text"))
         }
+        textOffset += n
+        return n
+    }
+
+    /// Why a file that is not gzip must not be read as plain text: its name ends in `.gz`, or it
+    /// starts with one of the headers zlib writes (RFC 1950: 78 01, 78 5e, 78 9c or 78 da).
+    static func notGzip(path: String, magic: [UInt8]) -> String? {
+        let shown = magic.map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: " ")
+        if magic.count == 2 && magic[0] == 0x78 && [0x01, 0x5E, 0x9C, 0xDA].contains(magic[1]) {
+            return "a zlib stream (starts \(shown)), not gzip's 1f 8b; recompress it with gzip"
+        }
+        if path.hasSuffix(".gz") {
+            return
+                "the name ends in .gz but the file does not start with gzip's magic 1f 8b (found \(shown.isEmpty ? "nothing" : shown))"
+        }
+        return nil
     }
 
     private static func wrap(_ error: CodecError, _ path: String) -> IngestError {
@@ -129,16 +160,21 @@ final class TextInput {
         return .codec(path: path, error)
     }
 
-    /// Why `p[0..<n]` does not look like text: a NUL byte, or more than 10% control characters
-    /// other than tab, LF, VT, FF, CR and ESC.
+    /// Why `p[0..<n]` does not look like text: more than 10% control characters other than tab,
+    /// LF, VT, FF, CR and ESC (NUL bytes are refused as they are read).
     static func binaryProblem(_ p: UnsafePointer<UInt8>, _ n: Int) -> String? {
         var controls = 0
         for i in 0..<n {
             let b = p[i]
-            if b == 0 { return "NUL byte at offset \(i) in the first \(n) bytes" }
             if b < 0x20 && !(0x09...0x0D).contains(b) && b != 0x1B { controls += 1 }
         }
         if n >= 32 && controls * 10 > n { return "\(controls) control bytes in the first \(n) bytes" }
         return nil
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -73,6 +73,15 @@ enum TimeFormat: Sendable, Equatable {
         }
     }
 
+    // MARK: Range
+
+    /// The instants a timestamp may hold: 0001-01-01T00:00:00 to 9999-12-31T23:59:59.999999 UTC,
+    /// the years ISO 8601's four digits write and pyarrow, pandas and DuckDB read back. The
+    /// same for every format and source; a value outside is an `out_of_range` reject.
+    public static let validMicros: ClosedRange<Int64> = -62_135_596_800_000_000...253_402_300_799_999_999
+    /// The dates of the same years, in days since 1970-01-01.
+    public static let validDays: ClosedRange<Int64> = -719_162...2_932_896
+
     // MARK: Parsing
 
     /// Microseconds since the epoch, UTC, or nil when `text` does not match.
@@ -85,17 +94,14 @@ enum TimeFormat: Sendable, Equatable {
     }
 
     /// Days since 1970-01-01, or nil. ISO and pattern texts give the calendar date as written
-    /// (time and offset ignored); epoch values give the UTC date.
-    func date(_ text: UnsafeRawBufferPointer) -> Int32? {
-        let days: Int64?
+    /// (time and offset ignored); epoch values give the UTC date. Not range-checked (`validDays`).
+    func date(_ text: UnsafeRawBufferPointer) -> Int64? {
         switch self {
-        case .iso8601: days = Self.iso(text)?.localDays
+        case .iso8601: Self.iso(text)?.localDays
         case .epochSeconds, .epochMillis, .epochMicros:
-            days = Self.epoch(text, scale: epochScale).map { Self.floorDivide($0, 86_400_000_000) }
-        case .pattern(_, let pieces): days = Self.pattern(text, pieces)?.localDays
+            Self.epoch(text, scale: epochScale).map { Self.floorDivide($0, 86_400_000_000) }
+        case .pattern(_, let pieces): Self.pattern(text, pieces)?.localDays
         }
-        guard let days, let d = Int32(exactly: days) else { return nil }
-        return d
     }
 
     private struct Parsed {
@@ -104,6 +110,7 @@ enum TimeFormat: Sendable, Equatable {
     }
 
     /// An integer or decimal count of `scale` microseconds; the result is floored to whole microseconds.
+    /// A number beyond Int64 microseconds gives `Int64.max` or `.min`, which `validMicros` refuses.
     static func epoch(_ text: UnsafeRawBufferPointer, scale: Int64) -> Int64? {
         guard text.count > 0 else { return nil }
         var i = 0
@@ -114,10 +121,11 @@ enum TimeFormat: Sendable, Equatable {
         }
         var whole: Int64 = 0
         var digits = 0
+        var overflow = false
         while i < text.count, text[i] &- 48 < 10 {
             let (m, o1) = whole.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(Int64(text[i] &- 48))
-            if o1 || o2 { return nil }
+            if o1 || o2 { overflow = true }
             whole = a
             digits += 1
             i += 1
@@ -139,9 +147,8 @@ enum TimeFormat: Sendable, Equatable {
         }
         guard i == text.count, digits + fractionDigits > 0 else { return nil }
         let (w, o) = whole.multipliedReportingOverflow(by: scale)
-        if o { return nil }
         let (total, o3) = w.addingReportingOverflow(fractionMicros)
-        if o3 { return nil }
+        if overflow || o || o3 { return negative ? .min : .max }
         return negative ? -total : total
     }
 

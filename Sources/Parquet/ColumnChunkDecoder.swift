@@ -115,7 +115,7 @@ final class ColumnChunkDecoder {
         case .boolean: physical = .bool(try fixed(Bool.self))
         case .int32: physical = .int32(try fixed(Int32.self))
         case .int64, .int96: physical = .int64(try fixed(Int64.self))
-        case .float, .double: physical = .double(try fixed(Double.self))
+        case .float, .double, .fixedLenByteArray: physical = .double(try fixed(Double.self))
         case .byteArray:
             bytes.reserveCapacity(chunks.reduce(0) { $0 + $1.uncompressedHint })
             let stringOffsets = try [Int].writtenInPlace(count: rows + 1) { (out) throws(ParquetError) in
@@ -126,8 +126,6 @@ final class ColumnChunkDecoder {
             }
             physical = .strings(StringArray(offsets: stringOffsets, bytes: bytes))
             bytes = []
-        case .fixedLenByteArray:
-            throw .unsupported(location, feature: "FIXED_LEN_BYTE_ARRAY values")
         }
         // A value that cannot be converted is reported in its chunk's row group.
         func chunkLocation(ofRow row: Int) -> ParquetLocation {
@@ -452,7 +450,13 @@ final class ColumnChunkDecoder {
                 offsets: offsets! + written + 1, base: bytes.count, into: strings.baseAddress!)
             appendBytes(UnsafeRawBufferPointer(rebasing: strings[0..<stored]))
         case .fixedLenByteArray:
-            throw .unsupported("FIXED_LEN_BYTE_ARRAY values")
+            // Only decimals get here (LeafColumn): scaled to doubles as they are copied.
+            let width = leaf.width
+            try need(present * width)
+            let divisor = decimalDivisor
+            scatter(count: count, present: present, zero: 0.0) {
+                Double(LeafColumn.bigEndianInteger(data, at: width * $0, width: width)) / divisor
+            }
         }
     }
 
@@ -586,7 +590,12 @@ final class ColumnChunkDecoder {
             }
             dictOffsets = entryOffsets
         case .fixedLenByteArray:
-            throw .unsupported("FIXED_LEN_BYTE_ARRAY values")
+            let width = leaf.width
+            try need(count * width)
+            let divisor = decimalDivisor
+            dictDoubles = (0..<count).map {
+                Double(LeafColumn.bigEndianInteger(data, at: width * $0, width: width)) / divisor
+            }
         }
         dictionaryCount = count
     }
@@ -602,7 +611,7 @@ final class ColumnChunkDecoder {
             dictInts64.withUnsafeBufferPointer { d in
                 scatter(count: count, present: present, zero: Int64(0)) { d[Int(indices[$0])] }
             }
-        case .double, .float:
+        case .double, .float, .fixedLenByteArray:
             dictDoubles.withUnsafeBufferPointer { d in
                 scatter(count: count, present: present, zero: 0.0) { d[Int(indices[$0])] }
             }
@@ -612,8 +621,6 @@ final class ColumnChunkDecoder {
             }
         case .byteArray:
             gatherDictionaryStrings(indices, count: count, present: present)
-        case .fixedLenByteArray:
-            break
         }
     }
 
@@ -666,12 +673,10 @@ final class ColumnChunkDecoder {
         case (.int32(let v), .date): values = .date(v)
         case (.int32(let v), .int64): values = .int64(v.map { Int64(UInt32(bitPattern: $0)) })
         case (.int32(let v), .double):
-            guard case .decimal(let scale) = leaf.conversion else { preconditionFailure() }
-            let f = pow10(scale)
+            let f = decimalDivisor
             values = .double(v.map { Double($0) / f })
         case (.int64(let v), .double):
-            guard case .decimal(let scale) = leaf.conversion else { preconditionFailure() }
-            let f = pow10(scale)
+            let f = decimalDivisor
             values = .double(v.map { Double($0) / f })
         case (.int64(let v), .timestamp) where leaf.physical == .int64:
             switch leaf.conversion {
@@ -697,9 +702,9 @@ final class ColumnChunkDecoder {
         return Column(values, validity: mask)
     }
 
-    private func pow10(_ scale: Int32) -> Double {
-        var f = 1.0
-        for _ in 0..<max(0, Int(scale)) { f *= 10 }
-        return f
+    /// 10^scale of a decimal column (1 for others).
+    private var decimalDivisor: Double {
+        guard case .decimal(let scale) = leaf.conversion else { return 1 }
+        return LeafColumn.decimalDivisor(scale)
     }
 }

@@ -20,6 +20,8 @@ struct LeafColumn: Sendable {
     /// The Frame type, or why the column cannot be read.
     var target: Result<DataType, UnsupportedColumn>
     var conversion: Conversion
+    /// The bytes of each value of a FIXED_LEN_BYTE_ARRAY column (0 otherwise).
+    var width = 0
 
     struct UnsupportedColumn: Error, Sendable, Equatable {
         var reason: String
@@ -90,11 +92,22 @@ struct LeafColumn: Sendable {
             default: target = .success(.string)
             }
         case .fixedLenByteArray:
-            target = unsupported("FIXED_LEN_BYTE_ARRAY \(Self.annotation(e))")
+            // pyarrow's default DECIMAL: big-endian two's complement, up to 16 bytes (38 digits).
+            width = Int(e.typeLength ?? 0)
+            switch (e.logicalType, converted) {
+            case (.decimal(let scale, _)?, _) where (1...16).contains(width):
+                target = .success(.double)
+                conversion = .decimal(scale: scale)
+            case (nil, .decimal?) where (1...16).contains(width):
+                target = .success(.double)
+                conversion = .decimal(scale: e.scale ?? 0)
+            default: target = unsupported("FIXED_LEN_BYTE_ARRAY(\(width)) \(Self.annotation(e))")
+            }
         }
-        // A decimal's scale is at most its precision: 9 digits fit INT32, 18 fit INT64. A larger
-        // one is garbage, and would make the conversion loop for as long as the scale says.
-        if case .decimal(let scale) = conversion, !(0...(physical == .int32 ? 9 : 18)).contains(scale) {
+        // A decimal's scale is at most its precision: 9 digits fit INT32, 18 fit INT64, 38 sixteen
+        // bytes. A larger one is garbage, and would make the conversion loop for as long as the scale says.
+        let maxScale: Int32 = physical == .int32 ? 9 : physical == .int64 ? 18 : 38
+        if case .decimal(let scale) = conversion, !(0...maxScale).contains(scale) {
             target = unsupported("\(physical) DECIMAL with scale \(scale)")
             conversion = .none
         }
@@ -102,7 +115,21 @@ struct LeafColumn: Sendable {
 
     private static func annotation(_ e: SchemaElement) -> String {
         if let l = e.logicalType { return "\(l)".uppercased() }
-        if let c = e.convertedType { return "converted type \(c)" }
+        if let c = e.convertedType { return ConvertedType.name(c) }
         return ""
+    }
+
+    /// The unscaled integer of a FIXED_LEN_BYTE_ARRAY decimal: `width` (1…16) big-endian bytes
+    /// of two's complement at `offset`.
+    @inline(__always)
+    static func bigEndianInteger(_ data: UnsafeRawBufferPointer, at offset: Int, width: Int) -> Int128 {
+        var v = Int128(Int8(bitPattern: data[offset]))  // the sign, extended
+        for k in 1..<width { v = v << 8 | Int128(data[offset + k]) }
+        return v
+    }
+
+    /// 10^scale as the nearest Double (exact up to 10^22): unscaled integers are divided by it.
+    static func decimalDivisor(_ scale: Int32) -> Double {
+        Double("1e\(max(0, scale))")!
     }
 }

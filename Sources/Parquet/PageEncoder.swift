@@ -32,6 +32,13 @@ final class PageEncoder {
     static let maxPageBytes = Int(Int32.max)
 
     func encode(_ column: Column, field: Field, rows: Range<Int>) throws(ParquetError) -> EncodedPage {
+        // A STRING column is UTF-8 by the format's definition: no reader must ever meet one that is not.
+        if case .string(let s) = column.values, let bad = s.firstInvalidUTF8(in: rows) {
+            throw .invalidWrite(
+                path: "",
+                detail: "column '\(field.name)': row \(bad.row) is not valid UTF-8 (byte \(bad.byte)); "
+                    + "a STRING column holds UTF-8 only")
+        }
         var stats = ColumnStatistics()
         fillBody(column, field: field, rows: rows, stats: &stats)
         guard body.count <= Self.maxPageBytes else {

@@ -59,7 +59,7 @@ public struct ParquetSummary: Sendable, Codable, Equatable {
             return SchemaColumn(
                 name: leaf.name, physicalType: leaf.physical.description,
                 logicalType: leaf.element.logicalType.map(Self.describe)
-                    ?? leaf.element.convertedType.map { "converted type \($0)" },
+                    ?? leaf.element.convertedType.map { Self.describeConverted($0, leaf.element) },
                 repetition: leaf.optional ? "OPTIONAL" : "REQUIRED", type: type, unsupported: unsupported)
         }
         rowGroups = meta.rowGroups.enumerated().map { g, group in
@@ -99,6 +99,23 @@ public struct ParquetSummary: Sendable, Codable, Equatable {
         }
     }
 
+    /// A legacy annotation by its specification name; DECIMAL with its precision and scale.
+    static func describeConverted(_ raw: Int32, _ e: SchemaElement) -> String {
+        let name = ConvertedType.name(raw)
+        guard raw == ConvertedType.decimal.rawValue else { return name }
+        return "\(name)(\(e.precision ?? 0), \(e.scale ?? 0))"
+    }
+
+    /// The exact text of the decimal with unscaled value `v` and `scale` digits after the point.
+    static func decimalText(_ v: Int128, scale: Int32) -> String {
+        var digits = String(v.magnitude)
+        let s = Int(max(0, scale))
+        guard s > 0 else { return v < 0 ? "-" + digits : digits }
+        if digits.count <= s { digits = String(repeating: "0", count: s + 1 - digits.count) + digits }
+        let point = digits.index(digits.endIndex, offsetBy: -s)
+        return (v < 0 ? "-" : "") + digits[..<point] + "." + digits[point...]
+    }
+
     /// A statistics value as text, decoded by the column's type.
     static func render(_ bytes: [UInt8], _ leaf: LeafColumn) -> String? {
         func le<T: FixedWidthInteger>(_: T.Type) -> T? {
@@ -108,26 +125,38 @@ public struct ParquetSummary: Sendable, Codable, Equatable {
             return v
         }
         let target = try? leaf.target.get()
+        let unsigned =
+            leaf.element.logicalType.map { if case .integer(_, false) = $0 { true } else { false } }
+            ?? [ConvertedType.uint8, .uint16, .uint32, .uint64].map(\.rawValue).contains(
+                leaf.element.convertedType ?? -1)
         switch leaf.physical {
         case .boolean: return bytes.first.map { $0 != 0 ? "true" : "false" }
         case .int32:
             guard let v = le(Int32.self) else { return nil }
             if target == .date { return ValueFormatter.date(v) }
-            return String(v)
+            if case .decimal(let scale) = leaf.conversion { return decimalText(Int128(v), scale: scale) }
+            return unsigned ? String(UInt32(bitPattern: v)) : String(v)
         case .int64:
             guard let v = le(Int64.self) else { return nil }
             if target == .timestamp {
                 switch leaf.conversion {
                 case .timestampMillis: return ValueFormatter.timestamp(v &* 1000)
-                case .timestampNanos: return ValueFormatter.timestamp(v / 1000)
+                // Floor, as the reader converts the values: instants before 1970 round down.
+                case .timestampNanos: return ValueFormatter.timestamp(v / 1000 - (v % 1000 < 0 ? 1 : 0))
                 default: return ValueFormatter.timestamp(v)
                 }
             }
-            return String(v)
+            if case .decimal(let scale) = leaf.conversion { return decimalText(Int128(v), scale: scale) }
+            return unsigned ? String(UInt64(bitPattern: v)) : String(v)
         case .float: return le(UInt32.self).map { ValueFormatter.double(Double(Float(bitPattern: $0))) }
         case .double: return le(UInt64.self).map { ValueFormatter.double(Double(bitPattern: $0)) }
         case .byteArray: return String(decoding: bytes, as: UTF8.self)
-        case .int96, .fixedLenByteArray: return nil
+        case .fixedLenByteArray:
+            guard case .decimal(let scale) = leaf.conversion, bytes.count == leaf.width else { return nil }
+            return bytes.withUnsafeBytes {
+                decimalText(LeafColumn.bigEndianInteger($0, at: 0, width: leaf.width), scale: scale)
+            }
+        case .int96: return nil
         }
     }
 }

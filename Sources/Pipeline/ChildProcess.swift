@@ -1,7 +1,9 @@
+import CSpawn
 import Foundation
 
-/// Starts a program with posix_spawn and waits for it with wait4, so the caller gets the exit
-/// status and the child's peak memory, and a crashing child never takes the caller down.
+/// Starts a program (fork and exec in the `CSpawn` shim) and waits for it with wait4, so the
+/// caller gets the exit status and the child's peak memory, and a crashing child never takes the
+/// caller down.
 ///
 /// Foundation's Process hides the rusage and may close descriptors a child must inherit (the
 /// run lock); this keeps both in hand.
@@ -18,73 +20,45 @@ public enum ChildProcess {
     }
 
     public enum Failure: Error, Equatable {
-        /// posix_spawn failed: usually the program does not exist or is not executable.
+        /// fork or exec failed: usually the program does not exist or is not executable.
         case cannotStart(program: String, errno: Int32)
     }
 
-    /// Starts `argv` and returns its pid. `searchPath` resolves `argv[0]` through PATH.
-    /// With `output`, the child's stdout and stderr go to a new pipe whose read end is returned.
+    /// Starts `argv` and returns its pid. A bare `argv[0]` is looked up in `environment`'s PATH.
+    /// With `captureOutput`, the child's stdout and stderr go to a new pipe whose read end is returned.
+    /// With `diesWithParent`, the kernel kills the child (SIGKILL) when the calling thread's process
+    /// dies, so a killed driver leaves no stage running; call `wait` from the same thread.
     public static func spawn(
         _ argv: [String], environment: [String: String], workingDirectory: String? = nil,
-        captureOutput: Bool = false, newProcessGroup: Bool = false
+        captureOutput: Bool = false, newProcessGroup: Bool = false, diesWithParent: Bool = false
     )
         throws(Failure) -> (pid: pid_t, output: Int32?)
     {
         precondition(!argv.isEmpty, "empty argv")
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-
-        // Children start with default signal handling and nothing blocked, whatever the parent set.
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        sigdelset(&defaults, SIGKILL)
-        sigdelset(&defaults, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var flags = Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-        if newProcessGroup {
-            flags |= Int32(POSIX_SPAWN_SETPGROUP)
-            posix_spawnattr_setpgroup(&attributes, 0)
-        }
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
         var pipeEnds: [Int32] = [-1, -1]
         if captureOutput {
             guard pipe(&pipeEnds) == 0 else { throw .cannotStart(program: argv[0], errno: errno) }
             _ = fcntl(pipeEnds[0], F_SETFD, FD_CLOEXEC)
             _ = fcntl(pipeEnds[1], F_SETFD, FD_CLOEXEC)
-            posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
-            posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
         }
-        if let workingDirectory, let chdir = addChdir {
-            _ = chdir(&actions, workingDirectory)
-        }
-
+        // posix_spawnp would search the PATH of the caller, not of `environment`: look it up here.
+        let program =
+            argv[0].contains("/")
+            ? argv[0] : lookup(argv[0], path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") ?? argv[0]
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             cArgs.forEach { free($0) }
             cEnv.forEach { free($0) }
         }
-        var pid: pid_t = 0
-        let rc: Int32
-        if argv[0].contains("/") {
-            rc = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
-        } else {
-            // posix_spawnp searches the PATH of the caller, not of `environment`; look it up ourselves.
-            let resolved = lookup(argv[0], path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
-            rc = posix_spawn(&pid, resolved ?? argv[0], &actions, &attributes, cArgs, cEnv)
-        }
+        var failure: Int32 = 0
+        let pid = bespoke_spawn(
+            program, cArgs, cEnv, workingDirectory, captureOutput ? pipeEnds[1] : -1, newProcessGroup ? 1 : 0,
+            diesWithParent ? 1 : 0, &failure)
         if captureOutput { close(pipeEnds[1]) }
-        guard rc == 0 else {
+        guard pid > 0 else {
             if captureOutput { close(pipeEnds[0]) }
-            throw .cannotStart(program: argv[0], errno: rc)
+            throw .cannotStart(program: argv[0], errno: failure)
         }
         return (pid, captureOutput ? pipeEnds[0] : nil)
     }
@@ -133,15 +107,4 @@ public enum ChildProcess {
     public static var currentExecutable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
-
-    private typealias AddChdir =
-        @convention(c) (
-            UnsafeMutablePointer<posix_spawn_file_actions_t>,
-            UnsafePointer<CChar>
-        ) -> Int32
-    /// glibc's posix_spawn_file_actions_addchdir_np (2.29+), which Swift's Glibc module does not export.
-    private static let addChdir: AddChdir? = {
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np") else { return nil }
-        return unsafeBitCast(symbol, to: AddChdir.self)
-    }()
 }

@@ -52,7 +52,7 @@ public struct CommandStage: StageImplementation {
         do {
             started = try ChildProcess.spawn(
                 argv, environment: env, workingDirectory: context.config.directory,
-                captureOutput: true)
+                captureOutput: true, diesWithParent: true)
         } catch {
             throw EngineError.commandNotFound(stage: context.stage.name, program: argv[0])
         }

@@ -54,6 +54,8 @@ public enum EngineError: ExitCodeProviding, Equatable, CustomStringConvertible {
     case commandNotFound(stage: String, program: String)
     case outputMissing(stage: String, table: String, directory: String)
     case badSideFile(stage: String, file: String, reason: String)
+    /// A `.parquet` output that no reader could open: not Parquet, or a footer that does not parse.
+    case unreadableOutput(stage: String, file: String, reason: String)
     case executableNotFound(stage: String, executable: String, searched: [String])
     /// A stage implementation threw; `status` is its exit code.
     case stageFailed(stage: String, message: String, status: SysexitCode)
@@ -91,6 +93,9 @@ public enum EngineError: ExitCodeProviding, Equatable, CustomStringConvertible {
             "stage '\(stage)' did not write its declared output table '\(table)' "
                 + "(expected \(table).parquet or a file named \(table).* in \(dir))"
         case .badSideFile(let stage, let file, let reason): "stage '\(stage)': \(file): \(reason)"
+        case .unreadableOutput(let stage, let file, let reason):
+            "stage '\(stage)' wrote \(file), which is not readable Parquet: \(reason); "
+                + "the stage's previous artifacts are kept"
         case .executableNotFound(let stage, let exe, let searched):
             "stage '\(stage)': executable \(exe) not found (looked in \(searched.joined(separator: ", ")))"
         case .stageFailed(let stage, let message, _): "stage '\(stage)': \(message)"
@@ -109,6 +114,7 @@ public enum EngineError: ExitCodeProviding, Equatable, CustomStringConvertible {
         case .commandFailed(_, let code, _, _):
             code.flatMap { SysexitCode(rawValue: $0) }.flatMap { $0 == .ok ? nil : $0 } ?? .stageFailed
         case .commandNotFound, .executableNotFound, .outputMissing, .badSideFile: .stageFailed
+        case .unreadableOutput: .dataError
         case .stageFailed(_, _, let status): status
         case .scoreTable(let e): e.exitStatus
         }

@@ -7,11 +7,20 @@ public enum SysexitCode: Int32, Sendable, CaseIterable {
     /// Bad data: rejects over the limit, schema mismatch.
     case dataError = 65
     case inputMissing = 66
+    case noUser = 67
+    case noHost = 68
+    case unavailable = 69
+    /// An internal software error (EX_SOFTWARE), e.g. a custom stage's own bug.
+    case software = 70
+    case osError = 71
+    case osFile = 72
     case cannotCreateOutput = 73
     /// I/O error, including a corrupt or truncated artifact.
     case ioError = 74
     /// The run folder is locked by another process.
     case locked = 75
+    case protocolError = 76
+    case noPermission = 77
     case invalidPipeline = 78
 }
 

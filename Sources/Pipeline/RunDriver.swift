@@ -107,6 +107,7 @@ public struct RunDriver {
         let clock = Timestamp.monotonicSeconds()
         try RunRecord.update(folder, config: config) { r in
             r.status = .running
+            r.pid = getpid()
             r.pipeline = config.file
             r.pipelineHash = config.hash
             r.started = startedAt
@@ -175,20 +176,27 @@ public struct RunDriver {
                 r.stages[stage.name] = e
             }
             let how = end.signal.map { "killed by signal \($0)" } ?? "exit \(exit)"
-            log.error("stage '\(stage.name)' failed (\(how)): \(message)")
+            let head = "stage '\(stage.name)' failed (\(how))"
+            // A command stage's own error already says how it ended: say the code once.
+            log.error(message.isEmpty ? head : message.hasPrefix(head) ? message : head + ": " + message)
             if !options.keepGoing { stopped = true }
         }
 
         if let first = summary.failed.first?.stage {
             summary.resumeCommand = resumeCommand(from: first)
         }
-        var finalStatus = RunRecord.Status.incomplete
+        // Stages checked in this run are known; the others (not selected, or after a stop) are
+        // evaluated now, as `bespoke status` would.
+        let checked = Set(
+            (summary.ran + summary.upToDate).compactMap { name in config.stages.firstIndex { $0.name == name } })
+        let pending = summary.failed.isEmpty ? evaluator.pendingStages(skipping: checked, verifyOutputs: true) : []
+        let finalStatus: RunRecord.Status =
+            !summary.failed.isEmpty ? .failed : pending.isEmpty ? .succeeded : .incomplete
         try RunRecord.update(folder, config: config) { r in
             r.finished = Timestamp.now()
             r.seconds = Timestamp.monotonicSeconds() - clock
-            r.status = r.derivedStatus(stages: config.stages.map(\.name))
-            if !summary.failed.isEmpty { r.status = .failed }
-            finalStatus = r.status
+            r.status = finalStatus
+            r.pid = nil
         }
         if finalStatus == .succeeded {
             summary.complete = true
@@ -198,10 +206,10 @@ public struct RunDriver {
                     + "latest → \(folder.id)")
         } else if let resume = summary.resumeCommand {
             log.error("Fix the cause, then resume with: \(resume)")
-        } else {
+        } else if !pending.isEmpty {
             log.info(
-                "run \(folder.id): \(summary.ran.count) ran, \(summary.upToDate.count) up to date; "
-                    + "other stages were not selected")
+                "run \(folder.id) incomplete: \(summary.ran.count) ran, \(summary.upToDate.count) up to date; "
+                    + "not up to date: \(pending.joined(separator: ", ")); latest not moved")
         }
         return summary
     }
@@ -266,7 +274,7 @@ public struct RunDriver {
         env[StageLog.formatVariable] = log.format.rawValue
         defer { lock.stopInheritance() }
         let pid: pid_t
-        do { pid = try ChildProcess.spawn(argv, environment: env).pid } catch {
+        do { pid = try ChildProcess.spawn(argv, environment: env, diesWithParent: true).pid } catch {
             throw .executableNotFound(stage: stage.name, executable: argv[0], searched: [argv[0]])
         }
         return ChildProcess.wait(pid)

@@ -34,12 +34,12 @@ public struct RunHistory: Sendable {
                 rows.append([e.id, "unknown", "", "", e.problem ?? "no run.json", e.isLatest ? "latest" : ""])
                 continue
             }
-            let counts = Dictionary(grouping: r.stages.values, by: \.status).mapValues(\.count)
-            let stages = [RunRecord.StageEntry.Status.succeeded, .upToDate, .failed, .blocked, .running]
+            let counts = Dictionary(grouping: r.stages.values, by: \.observedStatus).mapValues(\.count)
+            let stages = [RunRecord.StageEntry.Status.succeeded, .upToDate, .failed, .blocked, .running, .interrupted]
                 .compactMap { s in counts[s].map { "\($0) \(s.rawValue.replacingOccurrences(of: "_", with: " "))" } }
                 .joined(separator: ", ")
             rows.append([
-                e.id, r.status.rawValue, r.started, r.seconds.map { String(format: "%.1f", $0) } ?? "",
+                e.id, r.observedStatus.rawValue, r.started, r.seconds.map { String(format: "%.1f", $0) } ?? "",
                 stages, e.isLatest ? "latest" : "",
             ])
         }
@@ -55,12 +55,14 @@ public struct RunHistory: Sendable {
             entries.map { e in
                 var m: [(key: String, value: JSONValue)] = [("run", .string(e.id)), ("latest", .bool(e.isLatest))]
                 if let r = e.record {
-                    m.append(("status", .string(r.status.rawValue)))
+                    m.append(("status", .string(r.observedStatus.rawValue)))
                     m.append(("started", .string(r.started)))
                     if let f = r.finished { m.append(("finished", .string(f))) }
                     if let s = r.seconds { m.append(("seconds", .number(JSONNumber(s)))) }
                     m.append(("pipeline_hash", .string(r.pipelineHash)))
-                    m.append(("stages", r.json["stages"] ?? .object([])))
+                    var observed = r
+                    for (name, entry) in r.stages { observed.stages[name]?.status = entry.observedStatus }
+                    m.append(("stages", observed.json["stages"] ?? .object([])))
                 }
                 if let p = e.problem { m.append(("problem", .string(p))) }
                 return .object(m)

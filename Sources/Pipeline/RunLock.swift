@@ -38,7 +38,7 @@ public final class RunLock {
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             if errno == EINTR { continue }
             let e = errno
-            let holder = readPid(fd)
+            let holder = liveHolder(fd)
             close(fd)
             if e == EWOULDBLOCK { throw .locked(run: run, pid: holder) }
             throw .io(.cannotOpen(path: path, errno: e))
@@ -66,6 +66,38 @@ public final class RunLock {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         return readPid(fd)
+    }
+
+    /// The pid of a live process holding the lock open on `fd`'s file: the recorded owner while it
+    /// runs; otherwise (the owner died, a child that inherited the lock lives on) a process with the
+    /// file open, found in /proc; nil when none can be seen.
+    private static func liveHolder(_ fd: Int32) -> Int32? {
+        if let recorded = readPid(fd), isAlive(recorded) { return recorded }
+        var target = stat()
+        guard fstat(fd, &target) == 0 else { return nil }
+        let me = getpid()
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        let pids = processes.compactMap(Int32.init).filter { $0 != me }.sorted()
+        for pid in pids {
+            let fdDirectory = "/proc/\(pid)/fd"
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: fdDirectory)) ?? [] {
+                var st = stat()
+                if stat(fdDirectory + "/" + entry, &st) == 0, st.st_dev == target.st_dev, st.st_ino == target.st_ino {
+                    return pid
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Whether process `pid` runs. A zombie does not: it has exited (its descriptors, and so any
+    /// lock, are gone) and only waits to be reaped.
+    public static func isAlive(_ pid: Int32) -> Bool {
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.range(of: ") ", options: .backwards)
+        else { return true }
+        return stat[end.upperBound...].first != "Z"
     }
 
     private static func readPid(_ fd: Int32) -> Int32? {

@@ -7,8 +7,11 @@ public struct RunRecord: Sendable, Equatable {
     public static let fileName = "run.json"
     public static let format = 1
 
+    /// `succeeded`: every stage of the pipeline is up to date (what `bespoke status` would say), and
+    /// `latest` points here. `incomplete`: some stage is stale or missing (e.g. after `--only`).
+    /// `interrupted` is never stored: it is how a `running` record reads once its driver is gone.
     public enum Status: String, Sendable {
-        case running, succeeded, failed, incomplete
+        case running, succeeded, failed, incomplete, interrupted
     }
 
     /// What happened to a stage the last time something ran it.
@@ -23,6 +26,8 @@ public struct RunRecord: Sendable, Equatable {
             case failed
             /// Not run because a stage it depends on failed.
             case blocked
+            /// Never stored: how `running` reads once the process computing it is gone.
+            case interrupted
         }
 
         public var status: Status
@@ -37,6 +42,12 @@ public struct RunRecord: Sendable, Equatable {
         public var pid: Int32?
 
         public init(status: Status) { self.status = status }
+
+        /// The status as it stands: `running` becomes `interrupted` once its process is gone.
+        public var observedStatus: Status {
+            if status == .running, let pid, !RunLock.isAlive(pid) { return .interrupted }
+            return status
+        }
     }
 
     public var run: String
@@ -49,6 +60,8 @@ public struct RunRecord: Sendable, Equatable {
     public var seconds: Double?
     /// The command line of the last driver invocation.
     public var command: String?
+    /// The driver's pid while it runs (nil once it has finished).
+    public var pid: Int32?
     public var stages: [String: StageEntry]
 
     public init(run: String, pipeline: String, pipelineHash: String, status: Status, started: String) {
@@ -82,6 +95,7 @@ public struct RunRecord: Sendable, Equatable {
         if let v = finished { m.append(("finished", .string(v))) }
         if let v = seconds { m.append(("seconds", .number(JSONNumber(v)))) }
         if let v = command { m.append(("command", .string(v))) }
+        if let v = pid { m.append(("pid", .number(JSONNumber(Int(v))))) }
         return .object(m)
     }
 
@@ -98,6 +112,7 @@ public struct RunRecord: Sendable, Equatable {
         finished = doc["finished"]?.stringValue
         seconds = doc["seconds"]?.doubleValue
         command = doc["command"]?.stringValue
+        pid = doc["pid"]?.intValue.map { Int32(truncatingIfNeeded: $0) }
         for (name, e) in doc["stages"]?.objectMembers ?? [] {
             guard let s = e["status"]?.stringValue.flatMap(StageEntry.Status.init(rawValue:)) else {
                 throw fail("stage '\(name)' has no valid status")
@@ -115,13 +130,10 @@ public struct RunRecord: Sendable, Equatable {
         }
     }
 
-    /// The run's status from its stage entries: succeeded when every stage of the pipeline is
-    /// succeeded or up to date, failed when one failed, otherwise incomplete.
-    public func derivedStatus(stages names: [String]) -> Status {
-        let entries = names.map { stages[$0]?.status }
-        if entries.contains(where: { $0 == .failed }) { return .failed }
-        if entries.allSatisfy({ $0 == .succeeded || $0 == .upToDate }) { return .succeeded }
-        return .incomplete
+    /// The status as it stands: `running` becomes `interrupted` once the process that wrote it is gone.
+    public var observedStatus: Status {
+        if status == .running, let pid, !RunLock.isAlive(pid) { return .interrupted }
+        return status
     }
 
     /// The record of the run in `folder`, or nil when it has none yet.

@@ -101,8 +101,10 @@ public struct RunStatus: Sendable {
                     s.state = .failed
                     s.error = entry.error
                     s.exitCode = entry.exitCode
-                } else if entry.status == .running, let pid = entry.pid, kill(pid, 0) == 0 {
+                } else if entry.pid != nil, entry.observedStatus == .running {
                     s.state = .running
+                } else if entry.observedStatus == .interrupted, let pid = entry.pid {
+                    s.error = "its last attempt was interrupted (pid \(pid) is gone)"
                 }
             }
             stateByIndex[i] = s.state

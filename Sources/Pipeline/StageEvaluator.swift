@@ -139,4 +139,17 @@ public final class StageEvaluator {
         }
         return Evaluation(inputs: inputs, fingerprint: fingerprint, manifest: manifest, reasons: reasons)
     }
+
+    /// The stages, in execution order, that are not up to date now (stale, missing, or unable to
+    /// resolve their inputs), skipping those in `known` (just checked by the caller). What decides
+    /// a run's status and whether `latest` may move, so `bespoke status` says the same.
+    public func pendingStages(skipping known: Set<Int> = [], verifyOutputs: Bool) -> [String] {
+        graph.order.filter { i in
+            guard !known.contains(i) else { return false }
+            guard let evaluation = try? evaluate(i, verifyInputs: false, verifyOutputs: verifyOutputs) else {
+                return true
+            }
+            return !evaluation.isUpToDate
+        }.map { config.stages[$0].name }
+    }
 }

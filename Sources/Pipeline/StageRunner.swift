@@ -1,4 +1,6 @@
 import Foundation
+import Frame
+import Parquet
 
 /// The stage contract (DESIGN.md §3) for one stage of one run: lock, resolve and verify inputs,
 /// fingerprint, skip when up to date, compute into a temporary folder, fsync, manifest, atomic
@@ -69,6 +71,8 @@ public struct StageRunner {
         try folder.create()
         let lock = try RunLock.acquire(path: folder.lockPath, run: folder.id, environment: environment)
         defer { lock.release() }
+        // A stage run directly (make, cron) owns the run's status too: settle it as `status` would.
+        defer { if !underDriver { settleRunStatus() } }
         do {
             return try runLocked(stage, impl)
         } catch {
@@ -269,9 +273,16 @@ public struct StageRunner {
             var output = StageManifest.Output(
                 file: file, table: tableOfFile[file], sha256: hash.sha256,
                 bytes: hash.bytes, rows: nil, schema: nil)
-            if file.hasSuffix(".parquet"), let footer = ArtifactFooter.read(path) {
-                output.rows = footer.rows
-                output.schema = footer.schema
+            if file.hasSuffix(".parquet") {
+                let footer: (rows: Int64, schema: Schema)?
+                do { footer = try ArtifactFooter.read(path) } catch {
+                    let detail = error.description
+                    throw .unreadableOutput(
+                        stage: stage.name, file: file,
+                        reason: detail.hasPrefix(path + ": ") ? String(detail.dropFirst(path.count + 2)) : detail)
+                }
+                output.rows = footer?.rows
+                output.schema = footer?.schema
             }
             outputs.append(output)
         }
@@ -279,13 +290,27 @@ public struct StageRunner {
     }
 
     private func record(_ stage: String, _ change: (inout RunRecord.StageEntry) -> Void) throws(EngineError) {
-        let names = config.stages.map(\.name)
         let driven = underDriver
         try RunRecord.update(folder, config: config) { record in
             var entry = record.stages[stage] ?? RunRecord.StageEntry(status: .running)
             change(&entry)
             record.stages[stage] = entry
-            if !driven { record.status = record.derivedStatus(stages: names) }
+            if !driven {
+                record.status = .running
+                record.pid = getpid()
+            }
+        }
+    }
+
+    /// The run's status after a direct stage invocation: failed while a failed stage is not up to
+    /// date, succeeded when every stage is, incomplete otherwise. By fingerprints (outputs are not
+    /// re-hashed here; `bespoke status` and `run` do that).
+    private func settleRunStatus() {
+        let pending = Set(StageEvaluator(config: config, folder: folder).pendingStages(verifyOutputs: false))
+        try? RunRecord.update(folder, config: config) { record in
+            let failed = pending.contains { record.stages[$0]?.status == .failed }
+            record.status = failed ? .failed : pending.isEmpty ? .succeeded : .incomplete
+            record.pid = nil
         }
     }
 }

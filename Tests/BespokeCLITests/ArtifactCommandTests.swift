@@ -124,4 +124,38 @@ import Testing
                 == "4 ['id', 'name', 'score', 'active', 'at', 'day', 'qty'] ['Zoë', '', 'a, \"quoted\"\\nline', ''] [-2147483648, 0, 7, 2147483647]\n"
         )
     }
+
+    /// A null shows as NULL and the string "NULL" as "NULL" in quotes, so the two differ (golden file).
+    @Test func headTellsANullFromTheStringNULL() throws {
+        let frame = try Frame(
+            schema: Schema([Field("id", .int64, nullable: false), Field("s", .string)]),
+            columns: [
+                Column(.int64([1, 2, 3])),
+                Column(.string(StringArray(["NULL", "", "null"])), validity: [true, false, true]),
+            ])
+        let text = HeadCommand.render(frame)
+        if let diff = Snapshot.mismatch(text + "\n", named: "head-null.txt") { Issue.record(Comment(rawValue: diff)) }
+    }
+
+    /// `--columns a,a` is a usage error (64) in `head` and `export`, not a corrupt-data 74.
+    @Test(arguments: [["head"], ["export", "--format", "csv"]])
+    func aColumnNamedTwiceIsAUsageError(_ command: [String]) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = try Self.writeSample(dir)
+        let result = try BuiltExecutable.run("bespoke", command + [path, "--columns", "id,name,id"])
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("Error: --columns names 'id' more than once\n"), "\(result.stderr)")
+        #expect(result.stdout == "")
+    }
+
+    /// A stage program's usage line names the program, not its arguments type (golden file).
+    @Test func stageProgramHelpNamesTheProgram() throws {
+        let help = try BuiltExecutable.run("bespoke-collect", ["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: bespoke-collect "))
+        if let diff = Snapshot.mismatch(help.stdout, named: "bespoke-collect-help.txt") {
+            Issue.record(Comment(rawValue: diff))
+        }
+    }
 }

@@ -42,7 +42,7 @@ import Testing
     }
 
     enum BadInput: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case missing, empty, binary, headerLacksMappedColumn, rejectsOverLimit
+        case missing, empty, binary, notGzip, headerLacksMappedColumn, rejectsOverLimit
 
         var testDescription: String { rawValue }
 
@@ -59,22 +59,32 @@ import Testing
             case .binary:
                 var random = SplitMix64(seed: 4)
                 let bytes = random.bytes(4096)
-                try #require(bytes.prefix(2) != [0x1F, 0x8B] && bytes.prefix(1024).contains(0))
-                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                try #require(bytes.prefix(1024).contains(0))
+                try Self.writeGzip(bytes, to: path)
+            case .notGzip:
+                // Plain text under the source's .gz name.
+                try Data("event_id\n1\n".utf8).write(to: URL(fileURLWithPath: path))
             case .headerLacksMappedColumn:
-                // A plain-text CSV (the reader tells gzip by its magic bytes) whose header misspells
-                // 'quantity'; its rows are fine.
+                // A CSV whose header misspells 'quantity'; its rows are fine.
                 let csv = """
                     event_id,customer_id,item_id,event_type,timestamp,quantiy,price,session_id,query,rating,ingested_at
                     1,101997,,search,2026-07-04T00:37:59Z,,,S00000058,gift leash,,2026-07-04T00:38:50Z
                     2,101997,171,view,2026-07-04T00:40:17Z,,,S00000058,,,2026-07-04T00:40:40Z
 
                     """
-                try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
+                try Self.writeGzip(Array(csv.utf8), to: path)
             case .rejectsOverLimit:
                 try workspace.editPipeline(
                     replacing: "\"max_reject_share\": 0.01", with: "\"max_reject_share\": 0.0001")
             }
+        }
+
+        /// Writes `bytes` gzip-compressed to `path` (a name ending in .gz), with the system's gzip.
+        static func writeGzip(_ bytes: [UInt8], to path: String) throws {
+            let plain = String(path.dropLast(3))
+            try Data(bytes).write(to: URL(fileURLWithPath: plain))
+            let result = try CapturedProcess.run("/usr/bin/env", ["gzip", "-n", "-f", plain])
+            try #require(result.status == 0, "gzip: \(result.stderr)")
         }
 
         /// The message stderr must carry (the file or source it names included).
@@ -84,6 +94,8 @@ import Testing
             case .missing: "source 'events': \(path): no such file"
             case .empty: "\(path): source is empty (no records)"
             case .binary: "\(path): not a text file: NUL byte at offset"
+            case .notGzip:
+                "\(path): not gzip: the name ends in .gz but the file does not start with gzip's magic 1f 8b (found 65 76)"
             case .headerLacksMappedColumn:
                 "\(path): header does not match the column mapping: missing 'quantity' (did you mean 'quantiy'?)"
             case .rejectsOverLimit:

@@ -50,7 +50,9 @@ import Testing
             path = gz
         }
         let first = bytes[0..<1024].firstIndex(of: 0)!
-        let error = IngestError.binarySource(path: path, detail: "NUL byte at offset \(first) in the first 1024 bytes")
+        let error = IngestError.binarySource(
+            path: path,
+            detail: "NUL byte at offset \(first)" + (name.hasSuffix(".gz") ? " of the decompressed text" : ""))
         #expect(throws: error) { _ = try SourceReader.open(path: path, options: Self.options, sourceName: "e") }
         #expect(error.exitCode == 65)
     }

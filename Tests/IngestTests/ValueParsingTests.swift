@@ -97,13 +97,16 @@ import Testing
     func dates(_ format: String, _ text: String, _ expected: String) throws {
         let f = try TimeFormat(parsing: format)
         let days = Self.withBytes(text) { f.date(UnsafeRawBufferPointer(start: $0, count: $1)) }
-        #expect(days.map(ValueFormatter.date) == expected)
+        #expect(days.map { ValueFormatter.date(Int32($0)) } == expected)
     }
 
     @Test func utf8Validation() {
         let cases: [([UInt8], Int?)] = [
             (Array("plain ascii".utf8), nil), (Array("Zoë 😀".utf8), nil), ([0x61, 0x80], 1), ([0xC0, 0xAF], 0),
             ([0xE0, 0x80, 0xAF], 0), ([0xED, 0xA0, 0x80], 0), ([0xF4, 0x90, 0x80, 0x80], 0), ([0x61, 0xE2, 0x82], 1),
+            // Past the eight-byte ASCII skip, and a sequence straddling an eight-byte boundary.
+            (Array("abcdefghij".utf8) + [0x80], 10), (Array("abcdefg".utf8) + [0xC3, 0xA9] + Array("xyz".utf8), nil),
+            (Array("abcdefg".utf8) + [0xC3], 7),
         ]
         for (bytes, expected) in cases {
             #expect(

@@ -75,6 +75,36 @@ public enum ConvertedType: Int32, Sendable {
     case timeMillis = 7, timeMicros = 8, timestampMillis = 9, timestampMicros = 10
     case uint8 = 11, uint16 = 12, uint32 = 13, uint64 = 14, int8 = 15, int16 = 16, int32 = 17, int64 = 18
     case json = 19, bson = 20, interval = 21
+
+    /// The name the Parquet specification gives `raw` ("UTF8", "UINT_64", "DECIMAL"…), or
+    /// "converted type N" for a value it does not define.
+    public static func name(_ raw: Int32) -> String {
+        guard let c = ConvertedType(rawValue: raw) else { return "converted type \(raw)" }
+        return switch c {
+        case .utf8: "UTF8"
+        case .map: "MAP"
+        case .mapKeyValue: "MAP_KEY_VALUE"
+        case .list: "LIST"
+        case .enumeration: "ENUM"
+        case .decimal: "DECIMAL"
+        case .date: "DATE"
+        case .timeMillis: "TIME_MILLIS"
+        case .timeMicros: "TIME_MICROS"
+        case .timestampMillis: "TIMESTAMP_MILLIS"
+        case .timestampMicros: "TIMESTAMP_MICROS"
+        case .uint8: "UINT_8"
+        case .uint16: "UINT_16"
+        case .uint32: "UINT_32"
+        case .uint64: "UINT_64"
+        case .int8: "INT_8"
+        case .int16: "INT_16"
+        case .int32: "INT_32"
+        case .int64: "INT_64"
+        case .json: "JSON"
+        case .bson: "BSON"
+        case .interval: "INTERVAL"
+        }
+    }
 }
 
 /// The time unit of a TIMESTAMP logical type.

@@ -2,7 +2,8 @@
 
 Params: bytes (size of each output, default 2000), slow (fsync every 64 KiB, widening the
 windows a kill can land in), sleep (seconds before writing), fail_if_file (exit 65 while that file
-exists), exit_code. Appends the stage name to $TEST_TRACE so tests can see what executed.
+exists), exit_code, pid_file (write this process's pid there first). Appends the stage name to
+$TEST_TRACE so tests can see what executed.
 """
 import hashlib, json, os, sys, time
 
@@ -16,6 +17,10 @@ if trace:
     with open(trace, "a") as f:
         f.write(stage + "\n")
 print("stage %s writing %s" % (stage, ", ".join(outputs)))
+if params.get("pid_file"):
+    with open(params["pid_file"] + ".tmp", "w") as f:
+        f.write(str(os.getpid()))
+    os.rename(params["pid_file"] + ".tmp", params["pid_file"])
 if params.get("sleep"):
     time.sleep(params["sleep"])
 flag = params.get("fail_if_file")

@@ -1,10 +1,15 @@
-/// UTF-8 checks and Latin-1 transcoding over raw bytes.
-enum UTF8Validation {
+/// UTF-8 checks over raw bytes: the one rule every reader and writer of strings applies.
+public enum UTF8Validation {
     /// The offset of the first byte that does not start a valid UTF-8 sequence (overlong forms,
     /// surrogates and code points above U+10FFFF are invalid), or nil when all of `p[0..<n]` is valid.
-    static func firstInvalidByte(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+    /// Runs of ASCII are skipped eight bytes at a time.
+    public static func firstInvalidByte(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
         var i = 0
         while i < n {
+            if i + 8 <= n, UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
+            }
             let b0 = p[i]
             if b0 < 0x80 {
                 i += 1
@@ -31,23 +36,5 @@ enum UTF8Validation {
             }
         }
         return nil
-    }
-
-    /// Writes the UTF-8 form of Latin-1 `src[0..<n]` to `dst` (which has room for 2n bytes);
-    /// returns the bytes written.
-    static func transcodeLatin1(_ src: UnsafePointer<UInt8>, _ n: Int, to dst: UnsafeMutablePointer<UInt8>) -> Int {
-        var o = 0
-        for i in 0..<n {
-            let b = src[i]
-            if b < 0x80 {
-                dst[o] = b
-                o += 1
-            } else {
-                dst[o] = 0xC0 | (b >> 6)
-                dst[o + 1] = 0x80 | (b & 0x3F)
-                o += 2
-            }
-        }
-        return o
     }
 }
