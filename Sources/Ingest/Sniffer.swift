@@ -1,3 +1,5 @@
+import Frame
+
 /// Guesses how to read a CSV, TSV or JSON Lines file from a sample of its bytes: format,
 /// delimiter, quote, header, encoding, line ends, and each column's type (with its timestamp or
 /// date format) and nullability.
