@@ -70,7 +70,7 @@ fuzz:
 	  mkdir -p .build-fuzz/corpus/$$t .build-fuzz/logs Fuzz/corpus/$$t; \
 	  rm -rf .build-fuzz/artifacts/$$t; mkdir -p .build-fuzz/artifacts/$$t; \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s (log: .build-fuzz/logs/$$t.log)"; \
-	  "$$bin/fuzz-$$t" -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+	  LSAN_OPTIONS=suppressions=Fuzz/lsan.supp "$$bin/fuzz-$$t" -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
 	    -artifact_prefix=.build-fuzz/artifacts/$$t/ .build-fuzz/corpus/$$t .build-fuzz/seeds/$$t Fuzz/corpus/$$t \
 	    > .build-fuzz/logs/$$t.log 2>&1; \
 	  grep -E "^#[0-9]+ +DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|SUMMARY|Fatal error|deadly signal|Test unit written" \
