@@ -7,7 +7,7 @@ BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)/bespo
 APT_PACKAGES = zlib1g-dev libdeflate-dev libsnappy-dev libzstd-dev libsqlite3-dev pkg-config libopenblas-dev liblapacke-dev
 PY_PACKAGES = pyarrow duckdb pandas scikit-learn implicit scikit-surprise
 
-.PHONY: all deps build test lint format bench fixtures clean
+.PHONY: all deps build test lint format bench fixtures fuzz clean
 
 all: build
 
@@ -55,6 +55,28 @@ bench: build
 ## fixtures: regenerate the committed Fixtures/ (seed 42; the tests check they match).
 fixtures: build
 	"$(BIN)" fixtures --seed 42 --out Fixtures --gzip
+
+## fuzz: libFuzzer with AddressSanitizer on each reader (FUZZ_TARGETS) for FUZZ_SECONDS seconds each, one
+## after another, single process; seeds built from the test corpora (Fuzz/seeds.py) plus Fuzz/corpus/.
+## Work in .build-fuzz: corpus/<target> grows across runs, crashes land in crashes/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= csv jsonl pipeline parquet
+FUZZ_BUILD = BESPOKE_FUZZ=1 $(SWIFT) build -c release --build-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
+  -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+fuzz:
+	@for t in $(FUZZ_TARGETS); do $(FUZZ_BUILD) --product fuzz-$$t || exit 1; done
+	rm -rf .build-fuzz/seeds && python3 Fuzz/seeds.py .build-fuzz/seeds
+	@bin="$$($(FUZZ_BUILD) --show-bin-path)"; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$t .build-fuzz/logs Fuzz/corpus/$$t; \
+	  rm -rf .build-fuzz/crashes/$$t; mkdir -p .build-fuzz/crashes/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s (log: .build-fuzz/logs/$$t.log)"; \
+	  LSAN_OPTIONS=suppressions=Fuzz/lsan.supp "$$bin/fuzz-$$t" -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=.build-fuzz/crashes/$$t/ .build-fuzz/corpus/$$t .build-fuzz/seeds/$$t Fuzz/corpus/$$t \
+	    > .build-fuzz/logs/$$t.log 2>&1; \
+	  grep -E "^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|SUMMARY|Fatal error|deadly signal|Test unit written" \
+	    .build-fuzz/logs/$$t.log; \
+	  test -z "$$(ls .build-fuzz/crashes/$$t)" || { echo "fuzz: $$t failed, input in .build-fuzz/crashes/$$t"; exit 1; }; \
+	done
 
 clean:
 	rm -rf .build

@@ -103,3 +103,20 @@ let package = Package(
 
 /// `-O` for debug builds of the compute-heavy targets (testing stays enabled, so `@testable` works).
 var optimisedInDebug: [SwiftSetting] { [.unsafeFlags(["-O"], .when(configuration: .debug))] }
+
+// libFuzzer targets (`make fuzz`), declared only when BESPOKE_FUZZ=1: they call libFuzzer's
+// driver, so they link only with `-sanitize=fuzzer`.
+if Context.environment["BESPOKE_FUZZ"] == "1" {
+    package.targets += [
+        .systemLibrary(name: "CFuzzer", path: "Sources/CFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzer", "Ingest"]),
+        .executableTarget(name: "fuzz-csv", dependencies: ["FuzzSupport", "Ingest"], path: "Sources/FuzzCSV"),
+        .executableTarget(
+            name: "fuzz-jsonl", dependencies: ["FuzzSupport", "Ingest"], path: "Sources/FuzzJSONLines"),
+        .executableTarget(
+            name: "fuzz-pipeline", dependencies: ["FuzzSupport", "Ingest", "Pipeline", "Stages"], path: "Sources/FuzzPipeline"),
+        .executableTarget(name: "fuzz-parquet", dependencies: ["FuzzSupport", "Parquet"], path: "Sources/FuzzParquet"),
+        // fuzz-sniff (the CSV sniffer, issue 11 part 1) goes here when the sniffer lands:
+        // .executableTarget(name: "fuzz-sniff", dependencies: ["FuzzSupport", "Ingest"], path: "Sources/FuzzSniff"),
+    ]
+}

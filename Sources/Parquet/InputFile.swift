@@ -4,11 +4,14 @@
     import Darwin
 #endif
 
-/// A file opened for positioned reads (`pread`), safe to share between reading threads.
+/// A file opened for positioned reads (`pread`), or bytes already in memory; safe to share
+/// between reading threads.
 final class InputFile: @unchecked Sendable {
     let path: String
     let size: Int
+    /// -1 for an in-memory file.
     private let fd: Int32
+    private let memory: [UInt8]
 
     init(path: String) throws(ParquetError) {
         self.path = path
@@ -25,13 +28,23 @@ final class InputFile: @unchecked Sendable {
             throw .notParquet(path: path, detail: "not a regular file")
         }
         size = Int(st.st_size)
+        memory = []
     }
 
-    deinit { Glibc.close(fd) }
+    /// The file whose content is `bytes`; `name` stands for its path in errors.
+    init(bytes: [UInt8], name: String) {
+        path = name
+        size = bytes.count
+        fd = -1
+        memory = bytes
+    }
+
+    deinit { if fd >= 0 { Glibc.close(fd) } }
 
     /// Reads exactly `count` bytes at `offset`, which the caller has checked lie inside the file.
     func read(offset: Int, count: Int) throws(ParquetError) -> [UInt8] {
         precondition(offset >= 0 && count >= 0 && offset + count <= size)
+        if fd < 0 { return Array(memory[offset..<offset + count]) }
         var out = [UInt8](repeating: 0, count: count)
         var done = 0
         let err: Int32 = out.withUnsafeMutableBytes { buf in

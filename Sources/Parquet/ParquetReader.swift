@@ -30,9 +30,18 @@ public final class ParquetReader: @unchecked Sendable {
     public var rowCount: Int { Int(metadata.numRows) }
     public var rowGroupCount: Int { metadata.rowGroups.count }
 
-    public init(path: String) throws(ParquetError) {
+    public convenience init(path: String) throws(ParquetError) {
+        try self.init(file: InputFile(path: path))
+    }
+
+    /// Reads a Parquet file held in memory; `name` stands for its path in errors.
+    public convenience init(bytes: [UInt8], name: String = "<memory>") throws(ParquetError) {
+        try self.init(file: InputFile(bytes: bytes, name: name))
+    }
+
+    private init(file: InputFile) throws(ParquetError) {
+        let path = file.path
         self.path = path
-        let file = try InputFile(path: path)
         self.file = file
         fileSize = file.size
         guard file.size >= 12 else {

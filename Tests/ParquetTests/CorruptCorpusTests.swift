@@ -25,9 +25,13 @@ struct CorruptCorpusTests {
     }
 
     /// What reading the whole file gives: "OK" when it reads as `seed`, else the error's description.
-    static func outcome(path: String, seed: Frame?, threads: Int = 2) -> String {
+    /// `inMemory`: the file's bytes are read first and handed to the reader, named by `path`.
+    static func outcome(path: String, seed: Frame?, threads: Int = 2, inMemory: Bool = false) -> String {
         do {
-            let reader = try ParquetReader(path: path)
+            let reader =
+                inMemory
+                ? try ParquetReader(bytes: Array(FileManager.default.contents(atPath: path) ?? Data()), name: path)
+                : try ParquetReader(path: path)
             let frame = try reader.read(threads: threads)
             for g in 0..<reader.rowGroupCount { _ = try reader.readRowGroup(g) }
             return seed.map { frame == $0 } ?? false
@@ -45,6 +49,7 @@ struct CorruptCorpusTests {
         #expect(seed?.rowCount == 40)
         #expect(Self.outcome(path: path, seed: seed, threads: 2) == want)
         #expect(Self.outcome(path: path, seed: seed, threads: 1) == want, "the same error on one thread")
+        #expect(Self.outcome(path: path, seed: seed, inMemory: true) == want, "the same error from memory")
     }
 
     /// Every corpus file has an expectation and every expectation has a file.
