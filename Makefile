@@ -60,7 +60,7 @@ fixtures: build
 ## after another, single process; seeds built from the test corpora (Fuzz/seeds.py) plus Fuzz/corpus/.
 ## Work in .build-fuzz: corpus/<target> grows across runs, crashes land in crashes/<target>/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= csv jsonl pipeline parquet
+FUZZ_TARGETS ?= csv jsonl pipeline parquet sniff
 FUZZ_BUILD = BESPOKE_FUZZ=1 $(SWIFT) build -c release --build-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
   -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 fuzz:

@@ -116,7 +116,6 @@ if Context.environment["BESPOKE_FUZZ"] == "1" {
         .executableTarget(
             name: "fuzz-pipeline", dependencies: ["FuzzSupport", "Ingest", "Pipeline", "Stages"], path: "Sources/FuzzPipeline"),
         .executableTarget(name: "fuzz-parquet", dependencies: ["FuzzSupport", "Parquet"], path: "Sources/FuzzParquet"),
-        // fuzz-sniff (the CSV sniffer, issue 11 part 1) goes here when the sniffer lands:
-        // .executableTarget(name: "fuzz-sniff", dependencies: ["FuzzSupport", "Ingest"], path: "Sources/FuzzSniff"),
+        .executableTarget(name: "fuzz-sniff", dependencies: ["FuzzSupport", "Ingest"], path: "Sources/FuzzSniff"),
     ]
 }

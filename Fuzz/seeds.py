@@ -106,9 +106,12 @@ def text_seeds(w):
         types = [guess_type([r[k] for r in data if k < len(r)]) for k in range(min(8, len(names)))]
         body = delimited(rows, ",")
         w.add("csv", header(types=types) + body)
+        w.add("sniff", bytes([len(body) % 256]) + body)
         w.add("csv", header(types=types, batch=2, required=True) + body.replace(b"\n", b"\r\n"))
         w.add("csv", header(types=types, has_header=False) + delimited(data, ","))
         w.add("csv", header(delimiter=2, types=types) + delimited(rows, "\t"))
+        w.add("sniff", b"\x12" + delimited(rows, "\t"))
+        w.add("sniff", b"\x27" + delimited(data, ";").replace(b"\n", b"\r\n"))
         w.add("csv", header(delimiter=1, types=types, latin1=True) + delimited(rows[:6], ";"))
         w.add("csv", header(types=types) + gzip.compress(delimited(rows[:4], ","), mtime=0))
         # The same rows as JSON Lines, numbers as numbers.
@@ -125,6 +128,7 @@ def text_seeds(w):
             lines.append(json.dumps(obj, ensure_ascii=False))
         body = ("\n".join(lines) + "\n").encode("utf-8")
         w.add("jsonl", header(types=types) + body)
+        w.add("sniff", b"\x05" + body)
         w.add("jsonl", header(types=types, batch=3) + gzip.compress(body[:600], mtime=0))
     for literal in swift_literals("Tests/*/*.swift"):
         first = literal.lstrip()[:1]
