@@ -20,6 +20,8 @@ process tree's. `--quick` runs 1M events for a smoke test.
 """
 import argparse, json, os, shutil, subprocess, sys, time
 
+from benchcommon import replace_section, timed
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -253,29 +255,8 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "rows": rows}))
 '''
 
 
-def timed(cmd):
-    """Runs cmd; returns (wall seconds, peak RSS MB of it and its descendants, stdout, stderr, status)."""
-    paths = [os.path.join("/tmp", f"features-bench-{os.getpid()}-{k}") for k in ("out", "err")]
-    with open(paths[0], "w") as out, open(paths[1], "w") as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(p.pid, 0)
-        seconds = time.perf_counter() - t0
-    texts = [open(f).read() for f in paths]
-    for f in paths:
-        os.remove(f)
-    return seconds, usage.ru_maxrss / 1024, texts[0], texts[1], os.waitstatus_to_exitcode(status)
 
 
-def replace_section(report_path, text):
-    """Puts `text` under HEADING in the report, replacing only that section."""
-    report = open(report_path).read() if os.path.exists(report_path) else "# Benchmarks\n"
-    start = report.find("\n" + HEADING)
-    if start >= 0:
-        end = report.find("\n## ", start + 1)
-        report = report[:start] + (report[end:] if end >= 0 else "")
-    with open(report_path, "w") as f:
-        f.write(report.rstrip("\n") + "\n\n" + text.strip("\n") + "\n")
 
 
 def main():
@@ -368,7 +349,7 @@ def main():
         f"manifest); pandas' own clock {pandas['seconds']:.1f} s, DuckDB's {duck['seconds']:.1f} s (without interpreter start).",
         "",
     ])
-    replace_section(a.report, text)
+    replace_section(a.report, HEADING, text)
     print(text)
 
 

@@ -9,6 +9,8 @@ same run; peak RSS is the largest process of each.
 """
 import argparse, gzip, json, os, shutil, subprocess, sys, time
 
+from benchcommon import timed
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -81,18 +83,6 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "rows_out": len(events)})
 '''
 
 
-def timed(cmd):
-    """Runs cmd; returns (wall seconds, peak RSS MB of it and its descendants, stdout, stderr, status)."""
-    out_path, err_path = cmd_files = [os.path.join("/tmp", f"bench-{os.getpid()}-{k}") for k in ("out", "err")]
-    with open(out_path, "w") as out, open(err_path, "w") as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(p.pid, 0)
-        seconds = time.perf_counter() - t0
-    texts = [open(f).read() for f in cmd_files]
-    for f in cmd_files:
-        os.remove(f)
-    return seconds, usage.ru_maxrss / 1024, texts[0], texts[1], os.waitstatus_to_exitcode(status)
 
 
 def main():

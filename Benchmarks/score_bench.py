@@ -26,6 +26,8 @@ excluded, top 10 by score then smaller item — in numpy batches of customers. N
 """
 import argparse, json, os, resource, shutil, subprocess, sys, time
 
+from benchcommon import replace_section, timed
+
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -173,29 +175,8 @@ def peer(data, out, batch, threads, sample):
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def timed(cmd, env=None):
-    """Runs cmd; returns (wall seconds, peak RSS MB of it and its descendants, stdout, stderr, status)."""
-    paths = [os.path.join("/tmp", f"score-bench-{os.getpid()}-{k}") for k in ("out", "err")]
-    with open(paths[0], "w") as out, open(paths[1], "w") as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(p.pid, 0)
-        seconds = time.perf_counter() - t0
-    texts = [open(f).read() for f in paths]
-    for f in paths:
-        os.remove(f)
-    return seconds, usage.ru_maxrss / 1024, texts[0], texts[1], os.waitstatus_to_exitcode(status)
 
 
-def replace_section(report_path, text):
-    """Puts `text` under HEADING in the report, replacing only that section."""
-    report = open(report_path).read() if os.path.exists(report_path) else "# Benchmarks\n"
-    start = report.find("\n" + HEADING)
-    if start >= 0:
-        end = report.find("\n## ", start + 1)
-        report = report[:start] + (report[end:] if end >= 0 else "")
-    with open(report_path, "w") as f:
-        f.write(report.rstrip("\n") + "\n\n" + text.strip("\n") + "\n")
 
 
 def overlap(recommendations_path, peer_top):
@@ -322,7 +303,7 @@ def main():
         f"Score stage counters: {json.dumps({k: counters[k] for k in sorted(counters)})}.",
         "",
     ])
-    replace_section(a.report, text)
+    replace_section(a.report, HEADING, text)
     print(text)
 
 

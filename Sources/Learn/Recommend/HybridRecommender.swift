@@ -52,15 +52,21 @@ public enum HybridRecommender {
         /// Maps a component's finite scores onto [0, 1] by min–max (all 1 when they are equal);
         /// −∞ stays −∞.
         public static func normalise(_ scores: UnsafeMutableBufferPointer<Double>) {
+            let (low, high) = finiteRange(scores)
+            guard low <= high else { return }
+            let range = high - low
+            for i in scores.indices where scores[i].isFinite { scores[i] = range > 0 ? (scores[i] - low) / range : 1 }
+        }
+
+        /// The smallest and largest finite score (∞, −∞ when there is none).
+        static func finiteRange(_ scores: UnsafeMutableBufferPointer<Double>) -> (low: Double, high: Double) {
             var low = Double.infinity
             var high = -Double.infinity
             for s in scores where s.isFinite {
                 low = min(low, s)
                 high = max(high, s)
             }
-            guard low <= high else { return }
-            let range = high - low
-            for i in scores.indices where scores[i].isFinite { scores[i] = range > 0 ? (scores[i] - low) / range : 1 }
+            return (low, high)
         }
 
         /// `Σ_c weight_c·normalised_c(i)`, a component's −∞ counting as 0; −∞ only when every
@@ -94,12 +100,7 @@ public enum HybridRecommender {
         static func addNormalised(
             _ row: UnsafeMutableBufferPointer<Double>, weight: Double, into blend: UnsafeMutablePointer<Double>
         ) {
-            var low = Double.infinity
-            var high = -Double.infinity
-            for s in row where s.isFinite {
-                low = min(low, s)
-                high = max(high, s)
-            }
+            let (low, high) = finiteRange(row)
             let range = high - low
             for i in row.indices where row[i] != -.infinity {
                 let value = row[i].isFinite ? (range > 0 ? (row[i] - low) / range : 1) : row[i]
