@@ -79,7 +79,8 @@ struct EventLog {
     var order: [Int32]?
     var orderCount: Int
 
-    /// Rows of customer `c` are `rows[offsets[c] ..< offsets[c + 1]]`, by time then row.
+    /// Rows of customer `c` are `rows[offsets[c] ..< offsets[c + 1]]`, by time then row. The log is
+    /// laid out in this order (`rows[i] == i`), the rows without a customer or time last.
     var offsets: [Int]
     var rows: [Int32]
 
@@ -125,6 +126,36 @@ struct EventLog {
             }
         }
         return (offsets, rows)
+    }
+}
+
+extension EventLog {
+    /// A reordering of the log's rows: row `i` of the laid-out log is row `source[i]` of the input.
+    struct Layout {
+        let source: [Int32]
+
+        func apply<T>(_ values: [T]) -> [T] {
+            source.withUnsafeBufferPointer { s in
+                values.withUnsafeBufferPointer { v in
+                    [T](unsafeUninitializedCapacity: s.count) { out, count in
+                        for i in 0..<s.count { (out.baseAddress! + i).initialize(to: v[Int(s[i])]) }
+                        count = s.count
+                    }
+                }
+            }
+        }
+    }
+
+    /// The customers' rows in `customerRows` order, then the rows it leaves out (null customer or
+    /// time) in their original order.
+    static func layout(customerRows: [Int32], rowCount: Int) -> Layout {
+        guard customerRows.count < rowCount else { return Layout(source: customerRows) }
+        var listed = [Bool](repeating: false, count: rowCount)
+        for r in customerRows { listed[Int(r)] = true }
+        var source = customerRows
+        source.reserveCapacity(rowCount)
+        for r in 0..<rowCount where !listed[r] { source.append(Int32(r)) }
+        return Layout(source: source)
     }
 }
 

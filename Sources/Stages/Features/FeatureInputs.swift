@@ -125,12 +125,19 @@ struct FeatureInputs {
         let customerOfRow = customerCodes[0]
         let (offsets, rows) = EventLog.customerRows(
             customer: customerOfRow, time: time, timeValid: timeValid, customers: customerIndex.count)
+        // The log is laid out in that order once (each customer's rows by time, then the rows
+        // without a customer or time in their original order), so the five per-customer passes
+        // read every column sequentially instead of jumping through `rows` for each event.
+        let layout = EventLog.layout(customerRows: rows, rowCount: n)
         let purchaseSet = Set(settings.purchaseTypes), viewSet = Set(settings.viewTypes)
         log = EventLog(
-            rowCount: n, customer: customerOfRow, item: itemCodes[0], time: time, timeValid: timeValid, type: types,
-            types: sortedTypes, quantity: quantity, price: priceColumn.map(Self.doubles),
-            rating: ratingColumn.map(Self.doubles), order: orders, orderCount: orderCount, offsets: offsets,
-            rows: rows, isPurchaseType: sortedTypes.map { purchaseSet.contains($0) },
+            rowCount: n, customer: layout.apply(customerOfRow), item: layout.apply(itemCodes[0]),
+            time: layout.apply(time), timeValid: timeValid.map(layout.apply), type: layout.apply(types),
+            types: sortedTypes, quantity: layout.apply(quantity),
+            price: priceColumn.map { layout.apply(Self.doubles($0)) },
+            rating: ratingColumn.map { layout.apply(Self.doubles($0)) }, order: orders.map(layout.apply),
+            orderCount: orderCount, offsets: offsets, rows: Array(0..<Int32(rows.count)),
+            isPurchaseType: sortedTypes.map { purchaseSet.contains($0) },
             isViewType: sortedTypes.map { viewSet.contains($0) })
         nullCustomerRows = customerOfRow.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
         nullItemRows = itemCodes[0].reduce(0) { $0 + ($1 < 0 ? 1 : 0) }

@@ -132,13 +132,13 @@ struct InteractionBuilder {
                 }
             }
             // Emit in item order.
-            var order = Array(0..<touched.count)
-            order.sort { touched[$0] < touched[$1] }
-            for s in order {
-                slot[Int(touched[s])] = -1
+            touched.sort()
+            for item in touched {
+                let s = Int(slot[Int(item)])
+                slot[Int(item)] = -1
                 if useRating && rating[s].isNaN { continue }
                 out.customer.append(Int32(c))
-                out.item.append(touched[s])
+                out.item.append(item)
                 out.strength.append(useRating ? rating[s] : strength[s])
                 out.events.append(events[s])
                 out.rating.append(rating[s])
@@ -159,19 +159,23 @@ struct InteractionBuilder {
         let offsets = all.offsets(customers: customers)
         var testRows: [Int] = []
         var cut = [Int64](repeating: asOf, count: customers)
+        var rows: [Int] = []
         for c in 0..<customers {
             let n = offsets[c + 1] - offsets[c]
             guard n >= 2 else { continue }
             // The tolerance keeps 0.1 × 30 (3.0000000000000004 in binary) at 3.
             let m = min(n - 1, Int((fraction * Double(n) - 1e-9).rounded(.up)))
             guard m > 0 else { continue }
-            var rows = Array(offsets[c]..<offsets[c + 1])
+            rows.removeAll(keepingCapacity: true)
+            rows.append(contentsOf: offsets[c]..<offsets[c + 1])
             rows.sort {
                 all.first[$0] < all.first[$1] || (all.first[$0] == all.first[$1] && all.item[$0] < all.item[$1])
             }
-            let test = rows[(n - m)...].sorted()
-            cut[c] = all.first[test.min { all.first[$0] < all.first[$1] }!]
-            testRows += test
+            // The test pairs are the last m by first time: the earliest of them starts the cut.
+            cut[c] = all.first[rows[n - m]]
+            let start = testRows.count
+            testRows.append(contentsOf: rows[(n - m)...])
+            testRows[start...].sort()
         }
         let test = all.gather(testRows)
         // Only customers with test pairs are rebuilt; the others keep their pairs as they are.
