@@ -175,7 +175,8 @@ do {
         let iterations = integer("iterations", 15)
         let configuration = ALS.Configuration(
             factors: integer("factors", 64), regularization: number("regularization", 0.01),
-            alpha: number("alpha", 1), iterations: iterations, recordsTrainingLoss: false)
+            alpha: number("alpha", 1), iterations: iterations, recordsTrainingLoss: false,
+            precision: CommandLine.arguments.contains("--double") ? .double : .single)
         let t0 = now()
         let c0 = cpuSeconds()
         let model = try ALS(configuration).fit(train, seed: seed)

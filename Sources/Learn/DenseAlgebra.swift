@@ -53,6 +53,26 @@ public enum DenseAlgebra {
             beta, y, 1)
     }
 
+    /// `gemv` in single precision.
+    public static func gemv(
+        m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, transA: Bool = false, x: UnsafePointer<Float>,
+        beta: Float = 0, y: UnsafeMutablePointer<Float>
+    ) {
+        prepare()
+        cblas_sgemv(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(max(1, n)), x, 1,
+            beta, y, 1)
+    }
+
+    /// `gram` in single precision.
+    public static func gram(
+        rows: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, beta: Float = 0, c: UnsafeMutablePointer<Float>
+    ) {
+        prepare()
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(rows), alpha, a, Int32(n), beta, c, Int32(n))
+        mirrorUpper(n: n, c)
+    }
+
     /// `c = alpha · aᵀa + beta · c` for `a` of `rows × n`; fills both triangles of the `n × n` result.
     public static func gram(
         rows: Int, n: Int, alpha: Double = 1, a: UnsafePointer<Double>, beta: Double = 0,
@@ -83,7 +103,7 @@ public enum DenseAlgebra {
     }
 
     /// Copies the upper triangle of row-major `n × n` `a` into its lower triangle.
-    static func mirrorUpper(n: Int, _ a: UnsafeMutablePointer<Double>) {
+    static func mirrorUpper<T>(n: Int, _ a: UnsafeMutablePointer<T>) {
         for i in 0..<n {
             for j in 0..<i { a[i * n + j] = a[j * n + i] }
         }

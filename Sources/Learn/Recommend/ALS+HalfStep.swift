@@ -10,33 +10,70 @@ extension ALS {
     ///
     /// Row u solves `(YᵀY + λI + Yᵀ(C_u − I)Y) x_u = Yᵀ C_u p(u)`. `YᵀY + λI` is computed once; a
     /// row's solve reads only it, the fixed factors and its own interactions, so the rows are
-    /// solved in parallel chunks and the result is the same for any number of threads.
-    func solveRows(_ matrix: SparseMatrix, side: String, fixed: [Double], solved: inout [Double]) throws(Failure) {
+    /// solved in parallel chunks and the result is the same for any number of threads. `T` is the
+    /// precision of the conjugate-gradient solver; the Cholesky solver runs in double precision.
+    func solveRows<T: ALSScalar>(_ matrix: SparseMatrix, side: String, fixed: [T], solved: inout [T]) throws(Failure) {
         let f = configuration.factors
         precondition(fixed.count == matrix.columns * f && solved.count == matrix.rows * f)
         guard matrix.rows > 0 else { return }
+        guard case .conjugateGradient(let steps) = configuration.solver else {
+            var exact = solved.map { Double($0) }
+            try solveRowsExactly(matrix, side: side, fixed: fixed.map { Double($0) }, solved: &exact)
+            solved = exact.map { T($0) }
+            return
+        }
+        var gram = [T](repeating: 0, count: f * f)
+        if matrix.columns > 0 { T.gram(rows: matrix.columns, n: f, a: fixed, beta: 0, c: &gram) }
+        for k in 0..<f { gram[k * f + k] += T(configuration.regularization) }
+        let regularised = gram
+        let alpha = configuration.alpha
+        let chunks = (matrix.rows + Self.rowsPerChunk - 1) / Self.rowsPerChunk
+        solved.withUnsafeMutableBufferPointer { out in
+            let target = RowSlots(base: out.baseAddress!)
+            _ = ParallelWork.map(count: chunks) { chunk in
+                let rows = chunk * Self.rowsPerChunk..<min(matrix.rows, (chunk + 1) * Self.rowsPerChunk)
+                let system = RowSystem(
+                    matrix: matrix, fixed: fixed, gram: regularised, factors: f, alpha: alpha, rows: rows,
+                    lightRows: lightRowLimit)
+                system.conjugateGradient(rows: rows, steps: steps, into: target.base)
+                return true
+            }
+        }
+    }
+
+    /// A half-step with the exact solver: each row's system built and solved by Cholesky.
+    private func solveRowsExactly(_ matrix: SparseMatrix, side: String, fixed: [Double], solved: inout [Double])
+        throws(Failure)
+    {
+        let f = configuration.factors
         var gram = [Double](repeating: 0, count: f * f)
         if matrix.columns > 0 { DenseAlgebra.gram(rows: matrix.columns, n: f, a: fixed, c: &gram) }
         for k in 0..<f { gram[k * f + k] += configuration.regularization }
         let regularised = gram
         let alpha = configuration.alpha
-        let solver = configuration.solver
         let chunks = (matrix.rows + Self.rowsPerChunk - 1) / Self.rowsPerChunk
         let failures: [Failure?] = solved.withUnsafeMutableBufferPointer { out in
             let target = RowSlots(base: out.baseAddress!)
             return ParallelWork.map(count: chunks) { chunk in
                 let rows = chunk * Self.rowsPerChunk..<min(matrix.rows, (chunk + 1) * Self.rowsPerChunk)
-                let system = RowSystem(
-                    matrix: matrix, fixed: fixed, gram: regularised, factors: f, alpha: alpha, rows: rows,
-                    lightRows: lightRowLimit)
-                switch solver {
-                case .conjugateGradient(let steps):
-                    system.conjugateGradient(rows: rows, steps: steps, into: target.base)
-                    return nil
-                case .cholesky:
-                    guard let singular = system.cholesky(rows: rows, into: target.base) else { return nil }
-                    return .singularSystem(side: side, row: singular.row, order: singular.order)
+                var system = [Double](repeating: 0, count: f * f)
+                var solution = [Double](repeating: 0, count: f)
+                for u in rows {
+                    let entries = matrix.range(ofRow: u)
+                    ALS.buildSystem(
+                        gram: regularised, fixed: fixed, factors: f, alpha: alpha, items: matrix.columnIndices[entries],
+                        strengths: matrix.values[entries], matrix: &system, rightHandSide: &solution)
+                    do throws(DenseAlgebra.Failure) {
+                        try DenseAlgebra.solvePositiveDefinite(n: f, a: &system, b: &solution)
+                    } catch {
+                        if case .notPositiveDefinite(let order) = error {
+                            return .singularSystem(side: side, row: u, order: order)
+                        }
+                        preconditionFailure("\(error)")
+                    }
+                    solution.withUnsafeBufferPointer { (target.base + u * f).update(from: $0.baseAddress!, count: f) }
                 }
+                return nil
             }
         }
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
@@ -95,51 +132,143 @@ extension ALS {
 }
 
 /// A mutable buffer that workers write at disjoint rows.
-private struct RowSlots: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Double>
+private struct RowSlots<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+}
+
+/// The floating-point types ALS's conjugate-gradient half-steps run in, with the BLAS routines
+/// and vector kernels they use.
+protocol ALSScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
+    /// `DenseAlgebra.gemv` in this precision.
+    static func blasGemv(
+        m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, transA: Bool, x: UnsafePointer<Self>, beta: Self,
+        y: UnsafeMutablePointer<Self>)
+    /// `DenseAlgebra.gram` in this precision.
+    static func blasGram(rows: Int, n: Int, a: UnsafePointer<Self>, beta: Self, c: UnsafeMutablePointer<Self>)
+    /// `Σ a[k]·b[k]` in a fixed order.
+    static func dot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ n: Int) -> Self
+}
+
+extension ALSScalar {
+    @inline(__always)
+    static func gemv(
+        m: Int, n: Int, alpha: Self = 1, a: UnsafePointer<Self>, transA: Bool = false, x: UnsafePointer<Self>,
+        beta: Self = 0, y: UnsafeMutablePointer<Self>
+    ) {
+        blasGemv(m: m, n: n, alpha: alpha, a: a, transA: transA, x: x, beta: beta, y: y)
+    }
+
+    @inline(__always)
+    static func gram(rows: Int, n: Int, a: UnsafePointer<Self>, beta: Self = 0, c: UnsafeMutablePointer<Self>) {
+        blasGram(rows: rows, n: n, a: a, beta: beta, c: c)
+    }
+}
+
+extension Double: ALSScalar {
+    @inline(__always)
+    static func blasGemv(
+        m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, transA: Bool, x: UnsafePointer<Double>, beta: Double,
+        y: UnsafeMutablePointer<Double>
+    ) {
+        DenseAlgebra.gemv(m: m, n: n, alpha: alpha, a: a, transA: transA, x: x, beta: beta, y: y)
+    }
+
+    @inline(__always)
+    static func blasGram(rows: Int, n: Int, a: UnsafePointer<Double>, beta: Double, c: UnsafeMutablePointer<Double>) {
+        DenseAlgebra.gram(rows: rows, n: n, a: a, beta: beta, c: c)
+    }
+
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double { ALS.dot(a, b, n) }
+}
+
+extension Float: ALSScalar {
+    @inline(__always)
+    static func blasGemv(
+        m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, transA: Bool, x: UnsafePointer<Float>, beta: Float,
+        y: UnsafeMutablePointer<Float>
+    ) {
+        DenseAlgebra.gemv(m: m, n: n, alpha: alpha, a: a, transA: transA, x: x, beta: beta, y: y)
+    }
+
+    @inline(__always)
+    static func blasGram(rows: Int, n: Int, a: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>) {
+        DenseAlgebra.gram(rows: rows, n: n, a: a, beta: beta, c: c)
+    }
+
+    /// Sixteen running sums (two SIMD8 lanes) in a fixed order.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var s0 = SIMD8<Float>()
+        var s1 = SIMD8<Float>()
+        var k = 0
+        let ra = UnsafeRawPointer(a)
+        let rb = UnsafeRawPointer(b)
+        while k + 16 <= n {
+            let o = k * MemoryLayout<Float>.stride
+            s0 +=
+                ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            s1 +=
+                ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: o + 32, as: SIMD8<Float>.self)
+            k += 16
+        }
+        var total = (s0 + s1).sum()
+        while k < n {
+            total += a[k] * b[k]
+            k += 1
+        }
+        return total
+    }
+}
+
+/// `y += a · x` over `n` values.
+@inline(__always)
+private func axpy<T: ALSScalar>(_ a: T, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
+    for k in 0..<n { y[k] += a * x[k] }
 }
 
 /// The per-row systems of one half-step, with one worker's scratch (allocated once per chunk of
 /// rows, never per row).
-private final class RowSystem {
+private final class RowSystem<T: ALSScalar> {
     /// Interactions per rank-k update when a heavy row builds its matrix.
-    static let gatherRows = 1024
+    static var gatherRows: Int { 1024 }
     /// The most bytes of gathered factors a worker keeps for one row (8 MiB: 16384 interactions
     /// at 64 factors). Rows up to that run CG on their gathered factors, which stay in cache
     /// across the steps; heavier rows (the few most popular items) build their matrix instead, so
     /// memory stays bounded whatever an item's popularity. Measured at 64 factors on the benchmark
     /// shape, building the matrix costs about three times the gathered CG per interaction.
-    static let gatheredBytes = 8 << 20
+    static var gatheredBytes: Int { 8 << 20 }
 
     let matrix: SparseMatrix
-    let fixed: [Double]
+    let fixed: [T]
     /// `YᵀY + λI`, factors × factors.
-    let gram: [Double]
+    let gram: [T]
     let f: Int
     let alpha: Double
-    var residual: [Double]
     /// The fixed factors of one row's interactions, gathered contiguously (up to `lightRows × f`).
-    private let block: UnsafeMutablePointer<Double>
+    private let block: UnsafeMutablePointer<T>
     /// Per gathered interaction: a score, `c − 1` and `c · p`.
-    private let scores: UnsafeMutablePointer<Double>
-    private let weights: UnsafeMutablePointer<Double>
-    private let targets: UnsafeMutablePointer<Double>
+    private let scores: UnsafeMutablePointer<T>
+    private let weights: UnsafeMutablePointer<T>
+    private let targets: UnsafeMutablePointer<T>
     /// The most interactions a light row may have.
     private let lightRows: Int
     /// A heavy row's whole matrix `YᵀC_uY + λI` (f × f).
-    private let dense: UnsafeMutablePointer<Double>
+    private let dense: UnsafeMutablePointer<T>
     /// CG's residual, direction, `A · direction`, and a heavy row's right-hand side (f each).
-    private let r: UnsafeMutablePointer<Double>
-    private let p: UnsafeMutablePointer<Double>
-    private let ap: UnsafeMutablePointer<Double>
-    private let b: UnsafeMutablePointer<Double>
+    private let r: UnsafeMutablePointer<T>
+    private let p: UnsafeMutablePointer<T>
+    private let ap: UnsafeMutablePointer<T>
+    private let b: UnsafeMutablePointer<T>
 
     /// Scratch sized for the rows `rows` will solve (their largest row, capped).
     init(
-        matrix: SparseMatrix, fixed: [Double], gram: [Double], factors: Int, alpha: Double, rows: Range<Int>,
+        matrix: SparseMatrix, fixed: [T], gram: [T], factors: Int, alpha: Double, rows: Range<Int>,
         lightRows: Int?
     ) {
-        let lightRows = lightRows ?? max(Self.gatherRows, Self.gatheredBytes / (MemoryLayout<Double>.stride * factors))
+        let lightRows = lightRows ?? max(Self.gatherRows, Self.gatheredBytes / (MemoryLayout<T>.stride * factors))
         self.lightRows = lightRows
         var largest = 0
         for u in rows { largest = max(largest, matrix.rowOffsets[u + 1] - matrix.rowOffsets[u]) }
@@ -149,7 +278,6 @@ private final class RowSystem {
         self.gram = gram
         self.f = factors
         self.alpha = alpha
-        residual = [Double](repeating: 0, count: factors)
         block = .allocate(capacity: capacity * factors)
         scores = .allocate(capacity: capacity)
         weights = .allocate(capacity: capacity)
@@ -175,7 +303,7 @@ private final class RowSystem {
     /// (a popular item) would stream its factors from memory at every step, so it builds its
     /// matrix once with rank-k updates instead (O(interactions · factors²) at BLAS speed) and
     /// runs the same CG iteration on it.
-    func conjugateGradient(rows: Range<Int>, steps: Int, into out: UnsafeMutablePointer<Double>) {
+    func conjugateGradient(rows: Range<Int>, steps: Int, into out: UnsafeMutablePointer<T>) {
         let f = self.f
         fixed.withUnsafeBufferPointer { ys in
             gram.withUnsafeBufferPointer { gb in
@@ -195,39 +323,39 @@ private final class RowSystem {
                                 // r = Y_uᵀ(C_u p − (C_u − I) Y_u x) − (YᵀY + λI) x
                                 r.update(repeating: 0, count: f)
                                 if n > 0 {
-                                    DenseAlgebra.gemv(m: n, n: f, a: block, x: x, y: scores)
+                                    T.gemv(m: n, n: f, a: block, x: x, y: scores)
                                     for q in 0..<n { scores[q] = targets[q] - weights[q] * scores[q] }
-                                    DenseAlgebra.gemv(m: n, n: f, a: block, transA: true, x: scores, y: r)
+                                    T.gemv(m: n, n: f, a: block, transA: true, x: scores, y: r)
                                 }
-                                DenseAlgebra.gemv(m: f, n: f, alpha: -1, a: g, x: x, beta: 1, y: r)
+                                T.gemv(m: f, n: f, alpha: -1, a: g, x: x, beta: 1, y: r)
                             } else {
                                 buildHeavySystem(
                                     start: start, count: n, columns: columns.baseAddress!, values: values.baseAddress!,
                                     y: y, g: g)
                                 r.update(from: b, count: f)
-                                DenseAlgebra.gemv(m: f, n: f, alpha: -1, a: dense, x: x, beta: 1, y: r)
+                                T.gemv(m: f, n: f, alpha: -1, a: dense, x: x, beta: 1, y: r)
                             }
                             p.update(from: r, count: f)
-                            var rsOld = ALS.dot(r, r, f)
-                            if rsOld < 1e-20 { continue }
+                            var rsOld = T.dot(r, r, f)
+                            if rsOld < T(1e-20) { continue }
                             for _ in 0..<steps {
                                 if light {
-                                    DenseAlgebra.gemv(m: f, n: f, a: g, x: p, y: ap)
+                                    T.gemv(m: f, n: f, a: g, x: p, y: ap)
                                     if n > 0 {
-                                        DenseAlgebra.gemv(m: n, n: f, a: block, x: p, y: scores)
+                                        T.gemv(m: n, n: f, a: block, x: p, y: scores)
                                         for q in 0..<n { scores[q] *= weights[q] }
-                                        DenseAlgebra.gemv(m: n, n: f, a: block, transA: true, x: scores, beta: 1, y: ap)
+                                        T.gemv(m: n, n: f, a: block, transA: true, x: scores, beta: 1, y: ap)
                                     }
                                 } else {
-                                    DenseAlgebra.gemv(m: f, n: f, a: dense, x: p, y: ap)
+                                    T.gemv(m: f, n: f, a: dense, x: p, y: ap)
                                 }
-                                let curvature = ALS.dot(p, ap, f)
+                                let curvature = T.dot(p, ap, f)
                                 guard curvature > 0 else { break }
                                 let step = rsOld / curvature
-                                ALS.axpy(step, p, x, f)
-                                ALS.axpy(-step, ap, r, f)
-                                let rsNew = ALS.dot(r, r, f)
-                                if rsNew < 1e-20 { break }
+                                axpy(step, p, x, f)
+                                axpy(-step, ap, r, f)
+                                let rsNew = T.dot(r, r, f)
+                                if rsNew < T(1e-20) { break }
                                 let beta = rsNew / rsOld
                                 for k in 0..<f { p[k] = r[k] + beta * p[k] }
                                 rsOld = rsNew
@@ -243,13 +371,13 @@ private final class RowSystem {
     /// `c − 1` into `weights` and `c · p` into `targets`.
     @inline(__always)
     private func gather(
-        start: Int, count: Int, columns: UnsafePointer<Int32>, values: UnsafePointer<Double>, y: UnsafePointer<Double>
+        start: Int, count: Int, columns: UnsafePointer<Int32>, values: UnsafePointer<Double>, y: UnsafePointer<T>
     ) {
         for q in 0..<count {
             let s = values[start + q]
             let positive = s > 0
-            weights[q] = positive ? alpha * s : 0
-            targets[q] = positive ? 1 + alpha * s : 0
+            weights[q] = positive ? T(alpha * s) : 0
+            targets[q] = positive ? T(1 + alpha * s) : 0
             (block + q * f).update(from: y + Int(columns[start + q]) * f, count: f)
         }
     }
@@ -257,8 +385,8 @@ private final class RowSystem {
     /// `dense = YᵀY + λI + Y_uᵀ(C_u − I)Y_u` and `b = Y_uᵀ C_u p(u)` for a heavy row, by rank-k
     /// updates over blocks of `gatherRows` interactions (rows scaled by `√(c − 1)`).
     private func buildHeavySystem(
-        start: Int, count: Int, columns: UnsafePointer<Int32>, values: UnsafePointer<Double>, y: UnsafePointer<Double>,
-        g: UnsafePointer<Double>
+        start: Int, count: Int, columns: UnsafePointer<Int32>, values: UnsafePointer<Double>, y: UnsafePointer<T>,
+        g: UnsafePointer<T>
     ) {
         dense.update(from: g, count: f * f)
         b.update(repeating: 0, count: f)
@@ -273,33 +401,13 @@ private final class RowSystem {
                     row.update(repeating: 0, count: f)
                     continue
                 }
-                ALS.axpy(1 + alpha * s, yi, b, f)
-                let root = (alpha * s).squareRoot()
+                axpy(T(1 + alpha * s), yi, b, f)
+                let root = T((alpha * s).squareRoot())
                 for j in 0..<f { row[j] = root * yi[j] }
             }
-            DenseAlgebra.gram(rows: k, n: f, a: block, beta: 1, c: dense)
+            T.gram(rows: k, n: f, a: block, beta: 1, c: dense)
             done += k
         }
-    }
-
-    /// The exact solution of each row's system by Cholesky, written over the row's factors in
-    /// `out`; returns the first row whose system is not positive definite, if any.
-    func cholesky(rows: Range<Int>, into out: UnsafeMutablePointer<Double>) -> (row: Int, order: Int)? {
-        var a = [Double](repeating: 0, count: f * f)
-        for u in rows {
-            let entries = matrix.range(ofRow: u)
-            ALS.buildSystem(
-                gram: gram, fixed: fixed, factors: f, alpha: alpha, items: matrix.columnIndices[entries],
-                strengths: matrix.values[entries], matrix: &a, rightHandSide: &residual)
-            do throws(DenseAlgebra.Failure) {
-                try DenseAlgebra.solvePositiveDefinite(n: f, a: &a, b: &residual)
-            } catch {
-                if case .notPositiveDefinite(let order) = error { return (u, order) }
-                preconditionFailure("\(error)")
-            }
-            residual.withUnsafeBufferPointer { (out + u * f).update(from: $0.baseAddress!, count: f) }
-        }
-        return nil
     }
 }
 

@@ -80,19 +80,40 @@ public struct ALS: Sendable {
             throw .factorShape(side: "item", expected: interactions.columns * f, got: initialItemFactors.count)
         }
         let byItem = interactions.transposed()
-        var userFactors = initialUserFactors
-        var itemFactors = initialItemFactors
+        let fitted: (users: [Double], items: [Double], losses: [Double])
+        switch configuration.precision {
+        case .double:
+            fitted = try alternate(interactions, byItem, users: initialUserFactors, items: initialItemFactors)
+        case .single:
+            let single = try alternate(
+                interactions, byItem, users: initialUserFactors.map { Float($0) },
+                items: initialItemFactors.map { Float($0) })
+            fitted = (single.users.map { Double($0) }, single.items.map { Double($0) }, single.losses)
+        }
+        return Model(
+            factors: f, userFactors: fitted.users, itemFactors: fitted.items,
+            regularization: configuration.regularization, alpha: configuration.alpha, trainingLoss: fitted.losses)
+    }
+
+    /// The iterations in precision `T`: a user half-step, an item half-step, and the training loss
+    /// (always in double precision) when it is recorded.
+    private func alternate<T: ALSScalar>(
+        _ interactions: SparseMatrix, _ byItem: SparseMatrix, users: [T], items: [T]
+    ) throws(Failure) -> (users: [T], items: [T], losses: [Double]) {
+        var userFactors = users
+        var itemFactors = items
         var losses: [Double] = []
         for _ in 0..<configuration.iterations {
             try solveRows(interactions, side: "user", fixed: itemFactors, solved: &userFactors)
             try solveRows(byItem, side: "item", fixed: userFactors, solved: &itemFactors)
             if configuration.recordsTrainingLoss {
-                losses.append(trainingLoss(interactions, userFactors: userFactors, itemFactors: itemFactors))
+                losses.append(
+                    trainingLoss(
+                        interactions, userFactors: userFactors.map { Double($0) },
+                        itemFactors: itemFactors.map { Double($0) }))
             }
         }
-        return Model(
-            factors: f, userFactors: userFactors, itemFactors: itemFactors,
-            regularization: configuration.regularization, alpha: configuration.alpha, trainingLoss: losses)
+        return (userFactors, itemFactors, losses)
     }
 
     static func checkStrengths(_ m: SparseMatrix) throws(Failure) {

@@ -62,6 +62,7 @@ public enum ModelConfiguration: Sendable, Equatable {
             let steps: Int
             if case .conjugateGradient(let s) = c.solver { steps = p.int("cg_steps") ?? s } else { steps = 3 }
             c.solver = p.string("solver") == "cholesky" ? .cholesky : .conjugateGradient(steps: steps)
+            if let v = p.string("precision") { c.precision = ALS.Precision(rawValue: v)! }
             self = .als(c)
         case .ease:
             var c = EASE.Configuration()
@@ -150,6 +151,7 @@ public enum ModelConfiguration: Sendable, Equatable {
             case .cholesky: m.append(("solver", "cholesky"))
             case .conjugateGradient(let steps): m += [("solver", "conjugate_gradient"), ("cg_steps", i(steps))]
             }
+            m.append(("precision", .string(c.precision.rawValue)))
             return .object(m)
         case .ease(let c, let stored):
             var m: [(key: String, value: JSONValue)] = [

@@ -28,23 +28,23 @@ private let script = """
     m = sp.csr_matrix((np.array(d["values"]), np.array(d["columns"]), np.array(d["offsets"])),
                       shape=(d["users"], d["items"]))
     model = AlternatingLeastSquares(factors=d["factors"], regularization=d["regularization"], alpha=1.0,
-                                    iterations=d["iterations"], use_cg=d["useCG"], dtype=np.float64,
+                                    iterations=d["iterations"], use_cg=d["useCG"], dtype=np.dtype(d["dtype"]),
                                     calculate_training_loss=True, random_state=0)
     model.cg_steps = d["cgSteps"]
-    model.user_factors = np.array(d["userFactors"]).reshape(d["users"], d["factors"])
-    model.item_factors = np.array(d["itemFactors"]).reshape(d["items"], d["factors"])
+    model.user_factors = np.array(d["userFactors"], dtype=d["dtype"]).reshape(d["users"], d["factors"])
+    model.item_factors = np.array(d["itemFactors"], dtype=d["dtype"]).reshape(d["items"], d["factors"])
     dense = m.toarray()
     c = np.where(dense > 0, dense, 1.0)
     p = (dense > 0).astype(float)
     losses, exact = [], []
     def record(iteration, elapsed, loss):
-        X, Y = model.user_factors, model.item_factors
+        X, Y = model.user_factors.astype(np.float64), model.item_factors.astype(np.float64)
         regularisation = d["regularization"] * ((X * X).sum() + (Y * Y).sum())
         exact.append(float(((c * (p - X @ Y.T) ** 2).sum() + regularisation) / c.sum()))
         losses.append(float(loss))
     model.fit(m, show_progress=False, callback=record)
-    print(json.dumps({"userFactors": model.user_factors.ravel().tolist(),
-                      "itemFactors": model.item_factors.ravel().tolist(), "loss": losses, "exactLoss": exact}))
+    print(json.dumps({"userFactors": model.user_factors.astype(np.float64).ravel().tolist(),
+                      "itemFactors": model.item_factors.astype(np.float64).ravel().tolist(), "loss": losses, "exactLoss": exact}))
     """
 
 private struct ImplicitInput: Encodable {
@@ -60,6 +60,7 @@ private struct ImplicitInput: Encodable {
     var cgSteps: Int
     var userFactors: [Double]
     var itemFactors: [Double]
+    var dtype: String
 }
 
 private struct ImplicitOutput: Decodable {
@@ -81,6 +82,43 @@ private struct ImplicitOutput: Decodable {
     /// loss 1e-8 relative, because implicit's `calculate_loss` itself is ~7e-10 off the exact value.
     @Test(.enabled(if: implicitAvailable), arguments: [ALS.Solver.cholesky, .conjugateGradient(steps: 3)])
     func factorsAndLossEqualImplicitFromTheSameStart(solver: ALS.Solver) throws {
+        let (ours, output) = try fitBoth(solver: solver, precision: .double)
+        let userDifference = zip(ours.userFactors, output.userFactors).map { abs($0 - $1) }.max()!
+        let itemDifference = zip(ours.itemFactors, output.itemFactors).map { abs($0 - $1) }.max()!
+        print(
+            "ALS vs implicit (\(solver)): max |Δ user factor| \(userDifference), max |Δ item factor| \(itemDifference)")
+        print(
+            "ALS vs implicit (\(solver)): loss ours \(ours.trainingLoss) implicit \(output.loss) numpy \(output.exactLoss)"
+        )
+        #expect(userDifference < 1e-6)
+        #expect(itemDifference < 1e-6)
+        #expect(ours.trainingLoss.count == output.loss.count)
+        for (a, b) in zip(ours.trainingLoss, output.exactLoss) { #expect(abs(a - b) <= 1e-9 * abs(b)) }
+        for (a, b) in zip(ours.trainingLoss, output.loss) { #expect(abs(a - b) <= 1e-8 * abs(b)) }
+    }
+
+    /// Single precision against implicit's float32 (its default) from the same start, 3-step CG.
+    /// Both round every operation to float32 but sum in different orders, so the factors agree to
+    /// float32 rounding carried through four iterations: observed 1.9e-6 absolute (factors of order
+    /// 0.1–1; float32 keeps about 6e-8 relative per operation), bound 2e-5. The loss, computed in
+    /// double from each side's factors, agrees to 1e-6 relative (observed ~3e-9).
+    @Test(.enabled(if: implicitAvailable))
+    func singlePrecisionFactorsEqualImplicitFloat32FromTheSameStart() throws {
+        let (ours, output) = try fitBoth(solver: .conjugateGradient(steps: 3), precision: .single)
+        let userDifference = zip(ours.userFactors, output.userFactors).map { abs($0 - $1) }.max()!
+        let itemDifference = zip(ours.itemFactors, output.itemFactors).map { abs($0 - $1) }.max()!
+        print("ALS single vs implicit float32: max |Δ user factor| \(userDifference), item \(itemDifference)")
+        print("ALS single vs implicit float32: loss ours \(ours.trainingLoss) numpy \(output.exactLoss)")
+        #expect(userDifference < 2e-5)
+        #expect(itemDifference < 2e-5)
+        // Every factor is a float32 value (the fit ran in single precision).
+        #expect(ours.userFactors.allSatisfy { Double(Float($0)) == $0 })
+        #expect(ours.trainingLoss.count == output.exactLoss.count)
+        for (a, b) in zip(ours.trainingLoss, output.exactLoss) { #expect(abs(a - b) <= 1e-6 * abs(b)) }
+    }
+
+    /// Our fit and implicit's on the same 60 × 35 data from the same initial factors.
+    private func fitBoth(solver: ALS.Solver, precision: ALS.Precision) throws -> (ALS.Model, ImplicitOutput) {
         // 60 customers × 35 items, strengths 1–3; alpha 0.5 gives confidences 1.5, 2, 2.5.
         var random = SeededRandom(seed: 21)
         var rows: [Int32] = []
@@ -96,10 +134,11 @@ private struct ImplicitOutput: Decodable {
         let matrix = SparseMatrix(rows: 60, columns: 35, rowIndices: rows, columnIndices: columns, values: values)
         let factors = 6
         let alpha = 0.5
-        let initialUsers = (0..<60 * factors).map { _ in random.nextUnit() * 0.4 }
-        let initialItems = (0..<35 * factors).map { _ in random.nextUnit() * 0.4 }
+        // Initial factors exact in float32, so both sides start from the same values either way.
+        let initialUsers = (0..<60 * factors).map { _ in Double(Float(random.nextUnit() * 0.4)) }
+        let initialItems = (0..<35 * factors).map { _ in Double(Float(random.nextUnit() * 0.4)) }
         let configuration = ALS.Configuration(
-            factors: factors, regularization: 0.1, alpha: alpha, iterations: 4, solver: solver)
+            factors: factors, regularization: 0.1, alpha: alpha, iterations: 4, solver: solver, precision: precision)
         let ours = try ALS(configuration).fit(
             matrix, initialUserFactors: initialUsers, initialItemFactors: initialItems)
 
@@ -108,25 +147,14 @@ private struct ImplicitOutput: Decodable {
         let input = ImplicitInput(
             users: 60, items: 35, offsets: matrix.rowOffsets, columns: matrix.columnIndices,
             values: matrix.values.map { 1 + alpha * $0 }, factors: factors, regularization: 0.1, iterations: 4,
-            useCG: solver != .cholesky, cgSteps: steps, userFactors: initialUsers, itemFactors: initialItems)
+            useCG: solver != .cholesky, cgSteps: steps, userFactors: initialUsers, itemFactors: initialItems,
+            dtype: precision == .single ? "float32" : "float64")
         let directory = TemporaryDirectory("bespoke-als")
         defer { directory.remove() }
         let path = directory.file("input.json")
         try JSONEncoder().encode(input).write(to: URL(fileURLWithPath: path))
         let output = try JSONDecoder().decode(
             ImplicitOutput.self, from: Data(try PythonScript.run(script, arguments: [path]).utf8))
-
-        let userDifference = zip(ours.userFactors, output.userFactors).map { abs($0 - $1) }.max()!
-        let itemDifference = zip(ours.itemFactors, output.itemFactors).map { abs($0 - $1) }.max()!
-        print(
-            "ALS vs implicit (\(solver)): max |Δ user factor| \(userDifference), max |Δ item factor| \(itemDifference)")
-        print(
-            "ALS vs implicit (\(solver)): loss ours \(ours.trainingLoss) implicit \(output.loss) numpy \(output.exactLoss)"
-        )
-        #expect(userDifference < 1e-6)
-        #expect(itemDifference < 1e-6)
-        #expect(ours.trainingLoss.count == output.loss.count)
-        for (a, b) in zip(ours.trainingLoss, output.exactLoss) { #expect(abs(a - b) <= 1e-9 * abs(b)) }
-        for (a, b) in zip(ours.trainingLoss, output.loss) { #expect(abs(a - b) <= 1e-8 * abs(b)) }
+        return (ours, output)
     }
 }
