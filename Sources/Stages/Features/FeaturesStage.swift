@@ -17,7 +17,7 @@ public struct FeaturesStage: StageImplementation {
     ]
 
     public static let kind = StageKind(
-        name: name, algorithmVersion: "1", parameters: FeaturesSettings.specs,
+        name: name, algorithmVersion: "2", parameters: FeaturesSettings.specs,
         reads: [.parameter("events"), .parameter("customers"), .parameter("items")],
         writes: outputTables.map { .table($0) },
         summary: "Customer and item features, TF-IDF terms, interactions with an evaluation split, and churn labels.")

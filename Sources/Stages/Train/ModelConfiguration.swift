@@ -54,7 +54,9 @@ public enum ModelConfiguration: Sendable, Equatable {
             if let v = p.string("strength_scaling") { c.strengthScaling = .init(rawValue: v)! }
             self = .content(c)
         case .als:
-            var c = ALS.Configuration(recordsTrainingLoss: false)
+            // Single precision by default, as implicit: twice as fast on large data with the same
+            // rankings (BENCHMARKS.md, Learn models); `precision: "double"` for 64-bit fits.
+            var c = ALS.Configuration(recordsTrainingLoss: false, precision: .single)
             if let v = p.int("factors") { c.factors = v }
             if let v = p.double("regularization") { c.regularization = v }
             if let v = p.double("alpha") { c.alpha = v }

@@ -100,8 +100,8 @@ public struct Hyperparameter: Sendable {
         Hyperparameter("cg_steps", .int(1...100), [.als], "Conjugate-gradient steps per row and half-step."),
         Hyperparameter(
             "precision", .oneOf(["double", "single"]), [.als], tunable: false,
-            "Floating point of the ALS fit's conjugate-gradient half-steps (default double; single halves the "
-                + "memory traffic, as implicit's default float32 does). Scoring is in double precision."),
+            "Floating point of the ALS fit's conjugate-gradient half-steps: single (the default, float32 as "
+                + "implicit's default: half the memory traffic) or double. Scoring is in double precision."),
         Hyperparameter("lambda", positive, [.ease], "EASE's L2 penalty λ (> 0)."),
         Hyperparameter("binary", .bool, [.ease], "Fit EASE on 1 per interaction instead of the strengths."),
         Hyperparameter(
