@@ -569,6 +569,22 @@ def write_report(path, results, sizes, quick):
     if MARKER in report:
         start = report.index(MARKER)
         rest = report.find("\n## ", start + len(MARKER))
+        # A run with --only on a machine without the previous results.json keeps the section's
+        # other rows as they were (a row is the same comparison when its first two cells match).
+        old = report[start:rest if rest >= 0 else len(report)].splitlines()
+        def key(row, cells):
+            return "|".join(row.split("|")[1:1 + cells])
+        new_rows = {key(r, 2) for r in rows[2:]}
+        new_targets = {key(t, 1) for t in lines if t.startswith("| ") and t.count("|") == 4}
+        kept = [r for r in old if r.count("|") == 9 and not r.startswith(("| comparison", "|---"))
+                and key(r, 2) not in new_rows]
+        kept_targets = [t for t in old if t.count("|") == 4 and not t.startswith(("| target", "|---"))
+                        and key(t, 1) not in new_targets]
+        if kept or kept_targets:
+            at = lines.index(rows[-1]) + 1
+            lines[at:at] = kept
+            at = max(i for i, t in enumerate(lines) if t.startswith("| ") and t.count("|") == 4) + 1
+            lines[at:at] = kept_targets
         report = report[:start] + (report[rest:] if rest >= 0 else "")
     with open(path, "w") as f:
         f.write(report.rstrip("\n") + "\n" + "\n".join(lines))
