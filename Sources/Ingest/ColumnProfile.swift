@@ -52,8 +52,10 @@ struct ColumnProfile {
         return out
     }()
 
-    /// Epoch values are believed only between 2000-01-01 and 2100-01-01 (seconds).
-    static let epochRange: Range<Int64> = 946_684_800..<4_102_444_800
+    /// Epoch values are believed only between 1990-01-01 and 2100-01-01 (seconds): rating and
+    /// review logs reach back into the 1990s (MovieLens starts in 1995), while a duration or count
+    /// in a time-named column rarely exceeds 631 million.
+    static let epochRange: Range<Int64> = 631_152_000..<4_102_444_800
     static let maxDistinct = 1 << 17
 
     var values = 0

@@ -23,7 +23,7 @@ import Frame
 /// * **types**: see `ColumnProfile`: the most specific type that all but a tolerated share
 ///   (`SniffSettings.maxExceptionShare`) of the sample's values fit; integers with a leading zero
 ///   or too long for 64 bits make a column a string; an integer column is an epoch timestamp only
-///   when its name says time and its values fall in 2000–2100;
+///   when its name says time and its values fall in 1990–2100;
 /// * **header**: the first record is a header when its cells are not null and do not fit the
 ///   types the other records give their columns, or (all columns being strings) when its cells
 ///   are distinct and appear nowhere else in their columns.
@@ -420,8 +420,18 @@ public enum Sniffer {
     static func column(
         name: String, source: String, _ profile: ColumnProfile, settings: SniffSettings, notes: inout [String]
     ) -> SniffedColumn {
+        // An identifier tolerates no exception: `C536379` among invoice numbers is a cancellation,
+        // not a bad number to reject, so one letter-prefixed code makes the column text.
+        let identifier = isIdentifierNamed(name)
         let (type, format, exceptions) = profile.choice(
-            allowedExceptions: settings.allowedExceptions(profile.values), timeNamed: isTimeNamed(name))
+            allowedExceptions: identifier ? 0 : settings.allowedExceptions(profile.values),
+            timeNamed: isTimeNamed(name))
+        if identifier && type == .string,
+            profile.choice(allowedExceptions: settings.allowedExceptions(profile.values), timeNamed: false).type
+                != .string
+        {
+            notes.append("column '\(name)': an identifier with values that are not numbers; read as text")
+        }
         if profile.isDayMonthAmbiguous(format: format) {
             notes.append(
                 "column '\(name)': no value tells day-first from month-first dates; read as \(format!) (month first)")
@@ -434,6 +444,17 @@ public enum Sniffer {
         return SniffedColumn(
             mapping: mapping, values: profile.values, nulls: profile.nulls, exceptions: exceptions,
             distinctValues: profile.distinct?.count, examples: profile.examples)
+    }
+
+    /// Whether a column's name says it holds identifiers or codes (`id`, `customer_id`, `CustomerID`,
+    /// `InvoiceNo`, `StockCode`, `order_number`, `sku`).
+    public static func isIdentifierNamed(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if ["id", "key", "sku", "uuid", "guid", "code"].contains(lower) { return true }
+        for suffix in ["_id", "-id", " id", "_key", "_uuid", "_code", "_no", "_number"] where lower.hasSuffix(suffix) {
+            return true
+        }
+        return ["Id", "ID", "No", "Code", "Number", "Key"].contains { name.count > $0.count && name.hasSuffix($0) }
     }
 
     /// Whether a column's name says it holds times (`timestamp`, `created_at`, `eventTime`, `ts`).

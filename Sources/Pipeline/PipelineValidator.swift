@@ -222,10 +222,23 @@ private struct Check {
                     "\(stage.jsonPath).inputs[\(inputIndex)]",
                     "table '\(missing.table)' is neither a source nor written by any stage" + hint)
             } else {
+                // A table named by a parameter (often its default, such as the features stage's
+                // `customers`): say which parameter to set, or to null when there is no such table.
+                var parameterHint = ""
+                if case .builtIn(let kind) = stage.kind {
+                    for read in kind.reads {
+                        guard case .parameter(let name) = read,
+                            read.resolve(sources: sourceNames, params: stage.params) == [missing.table]
+                        else { continue }
+                        parameterHint =
+                            " (set \(stage.jsonPath).params.\(name) to the table to read, or to null if there is none)"
+                        break
+                    }
+                }
                 issue(
                     "\(stage.jsonPath).uses",
                     "kind '\(stage.kindName)' reads table '\(missing.table)', "
-                        + "which is neither a source nor written by any stage" + hint)
+                        + "which is neither a source nor written by any stage" + hint + parameterHint)
             }
         }
         if let cycle = graph.cycle {

@@ -86,6 +86,26 @@ import Testing
             ), "\(failed.stderr)")
     }
 
+    /// What sniffing could not settle (dates that read day or month first) reaches the nightly
+    /// run: a warning in collect's log and the source's schema notes in its manifest.
+    @Test func sniffNotesAreWarnedAndKeptInTheManifest() throws {
+        let rows = (1...60).map { "\($0),\(String(format: "%02d/%02d/2024", $0 % 12 + 1, $0 % 12 + 1))" }
+        let folder = try Self.workspace(
+            "sniff-notes",
+            """
+            {"version": 1, "sources": {"s": {"path": "s.csv"}},
+             "stages": [{"name": "collect", "uses": "collect"}]}
+            """, files: ["s.csv": "id,day\n" + rows.joined(separator: "\n") + "\n"])
+        let run = try BuiltExecutable.run("bespoke", ["run", "--pipeline", folder.file("pipeline.json"), "--run", "r"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let manifest = try StageManifest.load(folder.file("runs/r/collect/_manifest.json"))!
+        let notes = manifest.counters["sources"]?["s"]?["schema"]?["notes"]
+        let note = "column 'day': no value tells day-first from month-first dates; read as %m/%d/%Y (month first)"
+        #expect(notes == [.string(note)])
+        let log = try String(contentsOfFile: folder.file("runs/r/collect/stage.log"), encoding: .utf8)
+        #expect(log.contains("WARN") && log.contains("s: sniffed " + note), "\(log)")
+    }
+
     @Test func validateChecksSourceOptionsPathsAndColumns() throws {
         let folder = try Self.workspace(
             "validate-sources",

@@ -103,6 +103,23 @@ enum SniffCases {
             "',' '\"' header utf-8 lf | id:int n:int",
             duckdb: [1: "DuckDB widens the column to VARCHAR; Bespoke keeps int and rejects the one '2x' row"],
             pandas: [1: "pandas widens the column to text; Bespoke keeps int and rejects the one '2x' row"]),
+        // MovieLens-style ratings: epoch seconds from 1996 on.
+        SniffCase(
+            "ratings with 1990s epoch seconds", "ratings.csv",
+            "userId,movieId,rating,timestamp\n"
+                + rows(60) { "\($0 % 7 + 1),\($0 * 13),\(Double($0 % 10 + 1) / 2),\(830_000_000 + $0 * 9_000_001)\n" },
+            "',' '\"' header utf-8 lf | userId:int movieId:int rating:double timestamp:timestamp:epoch_s",
+            duckdb: [3: "DuckDB keeps epoch numbers as BIGINT; Bespoke reads them as times when the name says so"],
+            pandas: [3: "pandas keeps epoch numbers as int64; Bespoke reads them as times when the name says so"]),
+        // Identifiers tolerate no exception: one cancellation among 400 invoice numbers, one POST
+        // among numeric stock codes, make both columns text (not 1 reject each).
+        SniffCase(
+            "identifiers with one code", "retail.csv",
+            "InvoiceNo,StockCode,Quantity\n"
+                + rows(400) {
+                    "\($0 == 150 ? "C536150" : String(536_000 + $0)),\($0 == 9 ? "POST" : String(20_000 + $0)),\($0 % 5 + 1)\n"
+                },
+            "',' '\"' header utf-8 lf | InvoiceNo:string StockCode:string Quantity:int"),
     ]
 }
 

@@ -309,7 +309,10 @@ import Testing
 
     /// Invoice lines: no event type (every line a purchase), an invoice id, a cancellation with a
     /// negative quantity, an anonymous line, no customer table or catalogue.
-    @Test func invoiceLines() throws {
+    /// Invoice lines, customer ids as int64 or (pandas' float64 for an int column with nulls) as
+    /// whole doubles, which read the same.
+    @Test(arguments: [false, true])
+    func invoiceLines(doubleIDs: Bool) throws {
         let t0 = Self.at(-3)
         let day: Int64 = 86_400_000_000
         let lines = Toy.frame([
@@ -318,7 +321,12 @@ import Testing
             ("Quantity", Toy.ints([6, 6, 2, -1, 10, 1])),
             ("InvoiceDate", Self.timestamps([t0, t0, t0 + day, t0 + 2 * day, t0 + 2 * day, t0 + 3 * day])),
             ("UnitPrice", Toy.doubles([2.55, 3.39, 2.55, 2.55, 3.39, 3.39])),
-            ("CustomerID", Toy.ints([17850, 17850, 17850, 17850, nil, 13047])),
+            (
+                "CustomerID",
+                doubleIDs
+                    ? Toy.doubles([17850.0, 17850.0, 17850.0, 17850.0, nil, 13047.0])
+                    : Toy.ints([17850, 17850, 17850, 17850, nil, 13047])
+            ),
         ])
         let params: JSONValue = [
             "events": "lines", "customers": .null, "items": .null,
@@ -330,6 +338,7 @@ import Testing
         let out = try run(params, ["lines": lines])
         let f = try #require(out.tables["customer_features"])
         #expect(Self.doubles(f, "customer_id") == [13047, 17850])
+        #expect(out.tables["customer_index"]?["customer_id"]?.type == .int64)
         #expect(Self.doubles(f, "orders") == [1, 2])
         #expect(Self.doubles(f, "purchase_lines") == [1, 3])
         #expect(Self.doubles(f, "return_lines") == [0, 1])
@@ -402,6 +411,36 @@ import Testing
     }
 
     // MARK: Errors
+
+    @Test func fractionalDoubleIDsAreAnError() throws {
+        var tables = Self.clickStream()
+        let events = try #require(tables["events"])
+        let ids = Toy.doubles((0..<events.rowCount).map { Double($0) + 0.5 })
+        tables["events"] = Toy.frame(
+            events.schema.names.map { ($0, $0 == "customer_id" ? ids : events[$0]!) })
+        #expect {
+            _ = try run(Self.clickParams, tables)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("whole numbers") && text.contains("params.columns.customer")
+        }
+    }
+
+    /// Without a customer table, the default `customers` names nothing: the error says which
+    /// parameter to set, or to null.
+    @Test func aMissingDefaultTableNamesTheParameterToSet() throws {
+        var tables = Self.clickStream()
+        tables["customers"] = nil
+        let e = #expect(throws: (any Error).self) { try run(Self.clickParams, tables) }
+        let text = e.map { String(describing: $0) } ?? ""
+        #expect(
+            text.contains(
+                "kind 'features' reads table 'customers', which is neither a source nor written by any stage"),
+            "\(text)")
+        #expect(
+            text.contains("(set $.stages[0].params.customers to the table to read, or to null if there is none)"),
+            "\(text)")
+    }
 
     @Test func aNamedColumnThatIsMissingIsAnError() throws {
         let params: JSONValue = ["columns": ["order": "invoice"], "as_of": .string(Self.asOfText)]

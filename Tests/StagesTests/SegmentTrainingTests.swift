@@ -153,6 +153,22 @@ import Testing
         #expect(out.counters["columns"] == ["recency_days", "orders", "monetary", "age"])
     }
 
+    /// A feature column nobody has (conversion in an invoice log without views) is left out of
+    /// the automatic choice with its reason, instead of failing the fit; named explicitly it is
+    /// still an error at its JSON path.
+    @Test func allMissingColumnsAreSkippedWhenChosenAutomatically() throws {
+        let (table, _) = Self.rfmCustomers()
+        let none = [Double?](repeating: nil, count: table.rowCount)
+        let withEmpty = Toy.frame(
+            table.schema.names.map { ($0, table[$0]!) } + [("conversion", Toy.doubles(none))])
+        let out = try Self.train(["k": 4, "n_init": 2], withEmpty)
+        #expect(out.counters["columns"] == ["recency_days", "orders", "monetary", "age"])
+        #expect(out.counters["skipped_columns"] == ["conversion": "no known value"])
+        #expect(throws: StageError.self) {
+            try Self.train(["k": 4, "columns": ["orders", "conversion"]], withEmpty)
+        }
+    }
+
     @Test func loadedModelAssignsTheTrainingCustomersAlike() throws {
         let (table, _) = Self.rfmCustomers()
         let out = try Self.train(["k": 4, "preparation": ["log1p": ["monetary"], "bins": ["orders": 3]]], table)

@@ -10,10 +10,15 @@ struct SchemaRecord {
 
     var origin: Origin
     var options: SourceOptions
+    /// What sniffing noticed and could not settle (dates that read either day or month first,
+    /// codes kept as text): logged as warnings and kept in the manifest, since a nightly run is
+    /// the only place a sniffed source's choices are seen.
+    var notes: [String]
 
     init(reader: SourceReader, declared: Bool) {
         origin = declared ? .declared : (reader.sniffed != nil ? .sniffed : .file)
         options = reader.options
+        notes = reader.sniffed?.notes ?? []
     }
 
     /// `{"origin": "sniffed", "delimiter": ",", "header": true, "encoding": "utf-8", "columns":
@@ -38,6 +43,7 @@ struct SchemaRecord {
                         (c.name, .string(c.type.rawValue + (c.format.map { " " + $0 } ?? "")))
                     })
             ))
+        if !notes.isEmpty { members.append(("notes", .array(notes.map { .string($0) }))) }
         return .object(members)
     }
 }

@@ -41,6 +41,9 @@ public struct CollectStage: StageImplementation {
                 context.log.info(
                     "\(name): \(counts.records) records, \(counts.rowsOut) rows, \(counts.rejects) rejected",
                     stage: context.stage.name)
+                for note in counts.schema?.notes ?? [] {
+                    context.log.warning("\(name): sniffed \(note)", stage: context.stage.name)
+                }
                 let share = counts.records == 0 ? 0 : Double(counts.rejects) / Double(counts.records)
                 if share > maxShare {
                     failures.append(

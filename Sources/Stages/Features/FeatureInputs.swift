@@ -53,8 +53,21 @@ struct FeatureInputs {
         let ids: [DataType] = [.int32, .int64, .string]
         let numeric: [DataType] = [.int32, .int64, .double]
         let r = settings.roles
-        let customerColumn = try column(r.customer, "customer", types: ids, expected: "int32, int64 or string ids")
-        let itemColumn = try column(r.item, "item", types: ids, expected: "int32, int64 or string ids")
+        // Ids written as whole doubles (`17850.0`: pandas' float64 for an int column with nulls) are
+        // read as int64.
+        func idColumn(_ name: String, _ role: String) throws(StageError) -> Column {
+            let expected = "int32, int64 or string ids (or doubles that are all whole numbers)"
+            let c = try column(name, role, types: ids + [.double], expected: expected)
+            guard c.type == .double else { return c }
+            guard let whole = Self.wholeNumbers(c) else {
+                throw .unsupportedColumnType(
+                    stage: stage, table: table, column: name, type: c.type, expected: expected,
+                    path: "params.columns.\(role)")
+            }
+            return whole
+        }
+        let customerColumn = try idColumn(r.customer, "customer")
+        let itemColumn = try idColumn(r.item, "item")
         let timeColumn = try column(r.time, "time", types: [.timestamp, .date], expected: "a timestamp or date column")
         let typeColumn = try optional(r.eventType, "event_type", types: [.string], expected: "a string column")
         let quantityColumn = try optional(r.quantity, "quantity", types: numeric, expected: "a numeric column")
@@ -176,7 +189,8 @@ struct FeatureInputs {
     private static func joinKey(
         _ frame: Frame, _ key: String, against events: Column, stage: String, table: String, path: String
     ) throws(StageError) -> Column {
-        let column = frame.columns[try TableStageIO.column(key, in: frame, stage: stage, table: table, path: path)]
+        var column = frame.columns[try TableStageIO.column(key, in: frame, stage: stage, table: table, path: path)]
+        if let whole = Self.wholeNumbers(column) { column = whole }
         guard KeyIndex.compatible(column.type, events.type) else {
             throw .unsupportedColumnType(
                 stage: stage, table: table, column: key, type: column.type,
@@ -190,6 +204,18 @@ struct FeatureInputs {
         var row = [Int](repeating: -1, count: count)
         for (r, c) in codes.enumerated() where c >= 0 && row[Int(c)] < 0 { row[Int(c)] = r }
         return row
+    }
+
+    /// A double column as int64 when every non-null value is a whole number in int64's range.
+    static func wholeNumbers(_ c: Column) -> Column? {
+        guard case .double(let v) = c.values else { return nil }
+        var out = [Int64](repeating: 0, count: v.count)
+        for i in 0..<v.count where c.validity?[i] ?? true {
+            let x = v[i]
+            guard x.rounded() == x, abs(x) < 9.2e18 else { return nil }
+            out[i] = Int64(x)
+        }
+        return Column(.int64(out), validity: c.validity)
     }
 
     /// A numeric column as doubles, NaN where null; bools as 0 and 1.

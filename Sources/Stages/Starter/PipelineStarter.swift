@@ -142,14 +142,7 @@ public struct PipelineStarter {
     }
 
     /// `id`, `customer_id`, `customerId`, `order_key`, `sku`…
-    static func isIdentifierNamed(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        if ["id", "key", "sku", "uuid", "guid", "code"].contains(lower) { return true }
-        for suffix in ["_id", "-id", " id", "_key", "_uuid", "_code", "_no", "_number"] where lower.hasSuffix(suffix) {
-            return true
-        }
-        return name.hasSuffix("Id") || name.hasSuffix("ID")
-    }
+    static func isIdentifierNamed(_ name: String) -> Bool { Sniffer.isIdentifierNamed(name) }
 
     /// `Fixtures/events.csv.gz` → `events`: the file name without its extensions, as a table name.
     static func sourceName(fromPath path: String) -> String {

@@ -53,11 +53,22 @@ struct FeatureColumns: Sendable {
             }
             switch column.type {
             case .int32, .int64, .double, .bool:
+                let input = Self.numeric(column)
+                // A feature nobody has (conversion in a log without views) says nothing about
+                // anyone: left out when the columns are chosen automatically.
+                if explicit == nil && !Self.hasValue(input) {
+                    skipped.append((name, "no known value"))
+                    continue
+                }
                 names.append(name)
                 readings.append(.numeric)
-                inputs[name] = Self.numeric(column)
+                inputs[name] = input
             case .string:
                 if let parsed = Self.parsedNumbers(column) {
+                    if explicit == nil && !Self.hasValue(parsed) {
+                        skipped.append((name, "no known value"))
+                        continue
+                    }
                     names.append(name)
                     readings.append(.numeric)
                     inputs[name] = parsed
@@ -65,6 +76,10 @@ struct FeatureColumns: Sendable {
                 }
                 let input = Self.categorical(column)
                 if explicit == nil {
+                    if !Self.hasValue(input) {
+                        skipped.append((name, "no known value"))
+                        continue
+                    }
                     if !strings {
                         skipped.append((name, "a string column (name it in columns to one-hot it)"))
                         continue
@@ -152,6 +167,14 @@ struct FeatureColumns: Sendable {
     }
 
     /// Numbers of a numeric or bool column (true = 1); nulls are missing.
+    /// Whether any row has a known (non-null, non-NaN) value.
+    static func hasValue(_ input: FeaturePreparation.Input) -> Bool {
+        switch input {
+        case .numeric(let values, let valid): zip(values, valid).contains { $1 && !$0.isNaN }
+        case .categorical(_, let valid): valid.contains(true)
+        }
+    }
+
     static func numeric(_ column: Column) -> FeaturePreparation.Input {
         let values: [Double]
         switch column.values {
