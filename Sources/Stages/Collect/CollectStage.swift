@@ -13,7 +13,7 @@ public struct CollectStage: StageImplementation {
     /// The algorithm version covers the sniffer's rules (`Ingest.Sniffer`): a change to them can
     /// change the schema of a source without declared columns, so it reruns collect.
     public static let kind = StageKind(
-        name: "collect", algorithmVersion: "2",
+        name: "collect", algorithmVersion: "3",
         parameters: [
             ParameterSpec(
                 "max_reject_share", .double(0...1), default: 0.01,
