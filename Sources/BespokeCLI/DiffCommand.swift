@@ -1,5 +1,6 @@
 import ArgumentParser
 import Pipeline
+import Stages
 
 /// `bespoke diff RUN_A RUN_B`: what changed between two runs.
 struct DiffCommand: ParsableCommand {
@@ -22,7 +23,11 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .long, parsing: .singleValue, help: "Only this table (repeatable).")
     var table: [String] = []
 
-    @Option(name: .long, help: "Key columns, comma-separated (default: the key the table declares).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Key columns, comma-separated (default: the key the table declares; the built-in stages' tables by "
+                + "customer_id, item_id, or both)."))
     var key: String?
 
     @Flag(name: .long, help: "Print JSON.")
@@ -38,7 +43,8 @@ struct DiffCommand: ParsableCommand {
                 config: config, runA: runA, runB: runB,
                 options: .init(
                     stages: stage, tables: table,
-                    key: key.map { $0.split(separator: ",").map(String.init) }))
+                    key: key.map { $0.split(separator: ",").map(String.init) },
+                    conventionalKeys: StageTableKeys.conventional))
             printOut(json ? Pipeline.CanonicalJSON.pretty(diff.json) : diff.text())
             if failIfDiff && diff.hasDifferences { throw ExitCode(1) }
         } catch {

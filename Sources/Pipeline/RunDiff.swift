@@ -13,12 +13,19 @@ public struct RunDiff: Sendable {
         public var tables: [String] = []
         public var key: [String]?
         public var samples = 5
+        /// Keys for tables that declare none (the built-in stages' tables: `customer_features` by
+        /// `customer_id`, `recommendations` by customer and rank), used when their columns exist.
+        public var conventionalKeys: [String: [String]]
 
-        public init(stages: [String] = [], tables: [String] = [], key: [String]? = nil, samples: Int = 5) {
+        public init(
+            stages: [String] = [], tables: [String] = [], key: [String]? = nil, samples: Int = 5,
+            conventionalKeys: [String: [String]] = [:]
+        ) {
             self.stages = stages
             self.tables = tables
             self.key = key
             self.samples = samples
+            self.conventionalKeys = conventionalKeys
         }
     }
 
@@ -120,7 +127,7 @@ public struct RunDiff: Sendable {
                 let table = oa?.table ?? ob?.table ?? file
                 guard options.tables.isEmpty || options.tables.contains(table) else { continue }
                 if oa?.table == nil && ob?.table == nil && oa?.sha256 == ob?.sha256 { continue }
-                let key = options.key ?? config.key(ofTable: table)
+                let key = options.key ?? config.key(ofTable: table) ?? options.conventionalKeys[table]
                 tables.append(
                     try compareTable(
                         table: table, file: file,

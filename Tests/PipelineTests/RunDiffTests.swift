@@ -3,10 +3,10 @@ import Pipeline
 import Testing
 
 @Suite struct RunDiffTests {
-    func write(_ h: EngineHarness, params: JSONValue) throws {
+    func write(_ h: EngineHarness, params: JSONValue, declareKey: Bool = true) throws {
         let script = (Bundle.module.resourcePath ?? "") + "/Scripts/table_stage.py"
         let doc: JSONValue = [
-            "version": 1, "tables": ["items": ["key": ["id"]]],
+            "version": 1, "tables": declareKey ? ["items": ["key": ["id"]]] : [:],
             "stages": [
                 ["name": "make", "command": ["python3", .string(script)], "outputs": ["items"], "params": params]
             ],
@@ -57,5 +57,25 @@ import Testing
         let table = try #require(byName["stages"]?.arrayValue?.first?["tables"]?.arrayValue?.first)
         #expect(table["only_in_a"] == 4 && table["only_in_b"] == 3 && table["changed"] == 4)
         #expect(try h.bespoke("diff", "A", "nope").status == 66)
+    }
+
+    /// A table without a declared key is paired by a conventional key when one is given for its
+    /// name (the built-in stages' tables, from the CLI), and by position otherwise.
+    @Test func conventionalKeysPairRowsOfUndeclaredTables() throws {
+        let h = try EngineHarness("diff-conventional")
+        try write(h, params: ["n": 50], declareKey: false)
+        #expect(try h.bespoke("run", "--run", "A").status == 0)
+        try write(h, params: ["n": 50, "drop": [3]], declareKey: false)
+        #expect(try h.bespoke("run", "--run", "B").status == 0)
+        let config = try PipelineValidator().load(path: h.pipelinePath)
+        let byPosition = try #require(
+            try RunDiff.compare(config: config, runA: "A", runB: "B").stages.first?.tables.first)
+        #expect(byPosition.key == nil)
+        let keyed = try #require(
+            try RunDiff.compare(
+                config: config, runA: "A", runB: "B", options: .init(conventionalKeys: ["items": ["id"]])
+            ).stages.first?.tables.first)
+        #expect(keyed.key == ["id"])
+        #expect((keyed.onlyInA, keyed.onlyInB, keyed.changed, keyed.unchanged) == (1, 0, 0, 49))
     }
 }

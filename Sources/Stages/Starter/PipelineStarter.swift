@@ -24,6 +24,9 @@ public struct PipelineStarter {
     /// Columns with more nulls than this share are left alone by impute: mostly empty columns are
     /// usually empty on purpose (a search's item, a view's price), not missing.
     public static let maxImputedNullShare = 0.2
+    /// String columns with more distinct values than this in the sample are text, not categories:
+    /// not imputed.
+    public static let maxImputedLevels = 50
     /// A key must be this close to unique in the sample (duplicates are what dedupe removes).
     public static let minKeyDistinctShare = 0.99
 
@@ -99,7 +102,12 @@ public struct PipelineStarter {
             let strategy: String
             switch c.mapping.type {
             case .int, .int32, .double: strategy = "median"
-            case .string, .bool: strategy = "mode"
+            case .bool: strategy = "mode"
+            case .string:
+                // A category (a few levels) takes its mode; free text (descriptions, names) would
+                // take one arbitrary description for every missing one, so it stays missing.
+                guard let distinct = c.distinctValues, distinct <= Self.maxImputedLevels else { continue }
+                strategy = "mode"
             default: continue
             }
             out.append((c.mapping.name, .object([("strategy", .string(strategy))])))
