@@ -30,3 +30,30 @@ import Testing
         #expect(rules?.arrayValue?.compactMap { $0["column"]?.stringValue } == ["Quantity"])
     }
 }
+
+/// `validate` checks the score stage's model against the train stage's configured models, so a
+/// misspelt or rating model fails before hours of training rather than after.
+@Suite struct ScoreModelCheckTests {
+    func issues(model: String) throws -> [PipelineIssue] {
+        let shipped = try String(contentsOfFile: Python.repositoryRoot + "/pipeline.json", encoding: .utf8)
+        let text = shipped.replacingOccurrences(of: #""model": "hybrid""#, with: #""model": "\#(model)""#)
+        #expect(model == "hybrid" || text != shipped)
+        let folder = TemporaryDirectory("bespoke-model-check")
+        defer { folder.remove() }
+        try text.write(toFile: folder.file("pipeline.json"), atomically: true, encoding: .utf8)
+        let config = try PipelineValidator(registry: StageKindRegistry(BuiltInStages.kinds))
+            .load(path: folder.file("pipeline.json"))
+        return SourceCheck.modelIssues(config)
+    }
+
+    @Test func scoreModelMustBeAConfiguredRankingModel() throws {
+        #expect(try issues(model: "hybrid").isEmpty)
+        let misspelt = try issues(model: "hybird")
+        #expect(misspelt.count == 1)
+        #expect(misspelt.first?.path == "$.stages[6].params.model")
+        #expect(misspelt.first?.message.hasPrefix("no model 'hybird' is configured in $.stages[5].params.models") == true)
+        #expect(misspelt.first?.message.contains("(did you mean 'hybrid'?)") == true)
+        let rating = try issues(model: "svd")
+        #expect(rating.map(\.message) == ["'svd' is a rating model (svd); name a ranking model (popularity, item_knn, als, …)"])
+    }
+}
