@@ -51,9 +51,13 @@ import Testing
         let misspelt = try issues(model: "hybird")
         #expect(misspelt.count == 1)
         #expect(misspelt.first?.path == "$.stages[6].params.model")
-        #expect(misspelt.first?.message.hasPrefix("no model 'hybird' is configured in $.stages[5].params.models") == true)
+        #expect(
+            misspelt.first?.message.hasPrefix("no model 'hybird' is configured in $.stages[5].params.models") == true)
         #expect(misspelt.first?.message.contains("(did you mean 'hybrid'?)") == true)
         let rating = try issues(model: "svd")
-        #expect(rating.map(\.message) == ["'svd' is a rating model (svd); name a ranking model (popularity, item_knn, als, …)"])
+        #expect(
+            rating.map(\.message) == [
+                "'svd' is a rating model (svd); name a ranking model (popularity, item_knn, als, …)"
+            ])
     }
 }

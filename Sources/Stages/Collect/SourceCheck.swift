@@ -41,7 +41,9 @@ public enum SourceCheck {
             guard case .builtIn(let kind) = stage.kind, kind.name == ScoreStage.name,
                 let name = stage.params["model"]?.stringValue,
                 let train = config.stages[..<i].last(where: { s in
-                    if case .builtIn(let k) = s.kind { return k.name == TrainStage.name && s.outputs.contains("models") }
+                    if case .builtIn(let k) = s.kind {
+                        return k.name == TrainStage.name && s.outputs.contains("models")
+                    }
                     return false
                 }),
                 let models = train.params["models"]?.objectMembers
@@ -63,7 +65,8 @@ public enum SourceCheck {
                 issues.append(
                     PipelineIssue(
                         path,
-                        "'\(name)' is a rating model (\(kindName)); name a ranking model (popularity, item_knn, als, …)"))
+                        "'\(name)' is a rating model (\(kindName)); name a ranking model (popularity, item_knn, als, …)"
+                    ))
             }
         }
         return issues
