@@ -43,7 +43,7 @@ import Testing
         try text.write(toFile: folder.file("pipeline.json"), atomically: true, encoding: .utf8)
         let config = try PipelineValidator(registry: StageKindRegistry(BuiltInStages.kinds))
             .load(path: folder.file("pipeline.json"))
-        return SourceCheck.modelIssues(config)
+        return ScoreStage.modelIssues(config)
     }
 
     @Test func scoreModelMustBeAConfiguredRankingModel() throws {

@@ -104,17 +104,17 @@ extension ALS {
                             for u in rows {
                                 let x = xs.baseAddress! + u * f
                                 Self.symmetricProduct(g.baseAddress!, x, into: gx.baseAddress!, f)
-                                var error = Self.dot(x, gx.baseAddress!, f)
+                                var error = Double.dot(x, gx.baseAddress!, f)
                                 for q in matrix.range(ofRow: u) {
                                     let s = matrix.values[q]
                                     guard s > 0 else { continue }
                                     let c = 1 + alpha * s
-                                    let score = Self.dot(x, ys.baseAddress! + Int(matrix.columnIndices[q]) * f, f)
+                                    let score = Double.dot(x, ys.baseAddress! + Int(matrix.columnIndices[q]) * f, f)
                                     error += c * (1 - score) * (1 - score) - score * score
                                     sums[2] += alpha * s
                                 }
                                 sums[0] += error
-                                sums[1] += Self.dot(x, x, f)
+                                sums[1] += Double.dot(x, x, f)
                             }
                         }
                     }
@@ -145,8 +145,8 @@ protocol ALSScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
         y: UnsafeMutablePointer<Self>)
     /// `DenseAlgebra.gram` in this precision.
     static func blasGram(rows: Int, n: Int, a: UnsafePointer<Self>, beta: Self, c: UnsafeMutablePointer<Self>)
-    /// `Σ a[k]·b[k]` in a fixed order.
-    static func dot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ n: Int) -> Self
+    /// One SIMD register of this precision (4 doubles, 8 floats): `dot` keeps two of them.
+    associatedtype Lanes: SIMD where Lanes.Scalar == Self
 }
 
 extension ALSScalar {
@@ -161,6 +161,34 @@ extension ALSScalar {
     @inline(__always)
     static func gram(rows: Int, n: Int, a: UnsafePointer<Self>, beta: Self = 0, c: UnsafeMutablePointer<Self>) {
         blasGram(rows: rows, n: n, a: a, beta: beta, c: c)
+    }
+
+    /// `Σ a[k]·b[k]` with two registers of running sums in a fixed order.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ n: Int) -> Self {
+        let width = Lanes.scalarCount
+        let bytes = width * MemoryLayout<Self>.stride
+        var s0 = Lanes()
+        var s1 = Lanes()
+        var k = 0
+        let ra = UnsafeRawPointer(a)
+        let rb = UnsafeRawPointer(b)
+        while k + 2 * width <= n {
+            let o = k * MemoryLayout<Self>.stride
+            s0 +=
+                ra.loadUnaligned(fromByteOffset: o, as: Lanes.self)
+                * rb.loadUnaligned(fromByteOffset: o, as: Lanes.self)
+            s1 +=
+                ra.loadUnaligned(fromByteOffset: o + bytes, as: Lanes.self)
+                * rb.loadUnaligned(fromByteOffset: o + bytes, as: Lanes.self)
+            k += 2 * width
+        }
+        var total = (s0 + s1).sum()
+        while k < n {
+            total += a[k] * b[k]
+            k += 1
+        }
+        return total
     }
 }
 
@@ -178,8 +206,7 @@ extension Double: ALSScalar {
         DenseAlgebra.gram(rows: rows, n: n, a: a, beta: beta, c: c)
     }
 
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double { ALS.dot(a, b, n) }
+    typealias Lanes = SIMD4<Double>
 }
 
 extension Float: ALSScalar {
@@ -196,31 +223,7 @@ extension Float: ALSScalar {
         DenseAlgebra.gram(rows: rows, n: n, a: a, beta: beta, c: c)
     }
 
-    /// Sixteen running sums (two SIMD8 lanes) in a fixed order.
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var s0 = SIMD8<Float>()
-        var s1 = SIMD8<Float>()
-        var k = 0
-        let ra = UnsafeRawPointer(a)
-        let rb = UnsafeRawPointer(b)
-        while k + 16 <= n {
-            let o = k * MemoryLayout<Float>.stride
-            s0 +=
-                ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            s1 +=
-                ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: o + 32, as: SIMD8<Float>.self)
-            k += 16
-        }
-        var total = (s0 + s1).sum()
-        while k < n {
-            total += a[k] * b[k]
-            k += 1
-        }
-        return total
-    }
+    typealias Lanes = SIMD8<Float>
 }
 
 /// `y += a · x` over `n` values.
@@ -460,37 +463,5 @@ extension ALS {
     ) {
         out.update(repeating: 0, count: n)
         for j in 0..<n { axpy(v[j], g + j * n, out, n) }
-    }
-
-    /// `Σ a[k]·b[k]` with eight running sums (two SIMD4 lanes) in a fixed order.
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
-        var s0 = SIMD4<Double>()
-        var s1 = SIMD4<Double>()
-        var k = 0
-        let ra = UnsafeRawPointer(a)
-        let rb = UnsafeRawPointer(b)
-        while k + 8 <= n {
-            let o = k * MemoryLayout<Double>.stride
-            s0 +=
-                ra.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
-                * rb.loadUnaligned(fromByteOffset: o, as: SIMD4<Double>.self)
-            s1 +=
-                ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Double>.self)
-                * rb.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Double>.self)
-            k += 8
-        }
-        var total = (s0 + s1).sum()
-        while k < n {
-            total += a[k] * b[k]
-            k += 1
-        }
-        return total
-    }
-
-    /// `y += a · x` over `n` values.
-    @inline(__always)
-    static func axpy(_ a: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
-        for k in 0..<n { y[k] += a * x[k] }
     }
 }

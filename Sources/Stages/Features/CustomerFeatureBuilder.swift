@@ -127,8 +127,7 @@ struct CustomerFeatureBuilder {
             var lastPurchaseInstant: Int64? = nil
             var distinctItems = 0, distinctCategories = 0
             for t in 0..<topCount { spendByTop[t] = 0 }
-            for i in log.offsets[c]..<log.offsets[c + 1] {
-                let r = Int(log.rows[i])
+            for r in log.offsets[c]..<log.offsets[c + 1] {
                 let t = log.time[r]
                 if t > asOf { break }
                 if firstEvent == nil { firstEvent = t }

@@ -79,10 +79,9 @@ struct EventLog {
     var order: [Int32]?
     var orderCount: Int
 
-    /// Rows of customer `c` are `rows[offsets[c] ..< offsets[c + 1]]`, by time then row. The log is
-    /// laid out in this order (`rows[i] == i`), the rows without a customer or time last.
+    /// Rows of customer `c` are `offsets[c] ..< offsets[c + 1]`, by time then input row: the log is
+    /// laid out in customer order, the rows without a customer or time after the last customer's.
     var offsets: [Int]
-    var rows: [Int32]
 
     var isPurchaseType: [Bool]
     var isViewType: [Bool]

@@ -149,7 +149,7 @@ struct FeatureInputs {
             types: sortedTypes, quantity: layout.apply(quantity),
             price: priceColumn.map { layout.apply(Self.doubles($0)) },
             rating: ratingColumn.map { layout.apply(Self.doubles($0)) }, order: orders.map(layout.apply),
-            orderCount: orderCount, offsets: offsets, rows: Array(0..<Int32(rows.count)),
+            orderCount: orderCount, offsets: offsets,
             isPurchaseType: sortedTypes.map { purchaseSet.contains($0) },
             isViewType: sortedTypes.map { viewSet.contains($0) })
         nullCustomerRows = customerOfRow.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
@@ -416,8 +416,7 @@ struct FeatureInputs {
         for c in 0..<customers.count {
             var wasActive = false
             var bought = false
-            for i in log.offsets[c]..<log.offsets[c + 1] {
-                let r = Int(log.rows[i])
+            for r in log.offsets[c]..<log.offsets[c + 1] {
                 let t = log.time[r]
                 if t <= cutoff {
                     if isActivity[Int(log.type[r])] { wasActive = true }
@@ -466,8 +465,7 @@ struct FeatureInputs {
         var buyers = [Int64](repeating: 0, count: m)
         var stamp = [Int32](repeating: -1, count: max(m, 1))
         for c in 0..<customers.count {
-            for i in log.offsets[c]..<log.offsets[c + 1] {
-                let r = Int(log.rows[i])
+            for r in log.offsets[c]..<log.offsets[c + 1] {
                 if log.time[r] > asOf { break }
                 let item = Int(log.item[r])
                 if item >= 0 && log.isPurchase(r) && stamp[item] != Int32(c) {

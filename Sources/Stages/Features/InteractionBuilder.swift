@@ -93,8 +93,7 @@ struct InteractionBuilder {
             }
             let top = min(asOf, upper?[c] ?? asOf)
             touched.removeAll(keepingCapacity: true)
-            for i in log.offsets[c]..<log.offsets[c + 1] {
-                let r = Int(log.rows[i])
+            for r in log.offsets[c]..<log.offsets[c + 1] {
                 let t = log.time[r]
                 if t > top { break }
                 if t <= lower { continue }

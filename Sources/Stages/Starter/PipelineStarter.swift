@@ -98,7 +98,7 @@ public struct PipelineStarter {
         var out: [(key: String, value: JSONValue)] = []
         for c in sniffed.columns where c.nulls > 0 && c.values > 0 && !s.key.contains(c.mapping.name) {
             let share = Double(c.nulls) / Double(c.nulls + c.values)
-            guard share <= Self.maxImputedNullShare, !Self.isIdentifierNamed(c.mapping.name) else { continue }
+            guard share <= Self.maxImputedNullShare, !Sniffer.isIdentifierNamed(c.mapping.name) else { continue }
             let strategy: String
             switch c.mapping.type {
             case .int, .int32, .double: strategy = "median"
@@ -122,7 +122,7 @@ public struct PipelineStarter {
         var out: [JSONValue] = []
         for c in sniffed.columns where [.int, .int32, .double].contains(c.mapping.type) {
             let name = c.mapping.name
-            guard !s.key.contains(name), !Self.isIdentifierNamed(name), (c.distinctValues ?? Int.max) > 2 else {
+            guard !s.key.contains(name), !Sniffer.isIdentifierNamed(name), (c.distinctValues ?? Int.max) > 2 else {
                 continue
             }
             out.append(
@@ -138,7 +138,7 @@ public struct PipelineStarter {
     static func guessKey(table: String, _ columns: [SniffedColumn]) -> [String] {
         let candidates = columns.filter { c in
             guard c.nulls == 0, c.values > 0, let distinct = c.distinctValues,
-                Self.isIdentifierNamed(c.mapping.name)
+                Sniffer.isIdentifierNamed(c.mapping.name)
             else { return false }
             return Double(distinct) >= minKeyDistinctShare * Double(c.values)
         }.map(\.mapping.name)
@@ -148,9 +148,6 @@ public struct PipelineStarter {
         }
         return candidates.first.map { [$0] } ?? []
     }
-
-    /// `id`, `customer_id`, `customerId`, `order_key`, `sku`…
-    static func isIdentifierNamed(_ name: String) -> Bool { Sniffer.isIdentifierNamed(name) }
 
     /// `Fixtures/events.csv.gz` → `events`: the file name without its extensions, as a table name.
     static func sourceName(fromPath path: String) -> String {
