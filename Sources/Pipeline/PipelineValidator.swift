@@ -227,7 +227,7 @@ private struct Check {
                 var parameterHint = ""
                 if case .builtIn(let kind) = stage.kind {
                     for read in kind.reads {
-                        guard case .parameter(let name) = read,
+                        guard let name = read.parameterName,
                             read.resolve(sources: sourceNames, params: stage.params) == [missing.table]
                         else { continue }
                         parameterHint =

@@ -33,7 +33,7 @@ public struct StageKind: Sendable, Equatable {
 
 /// A table named by a kind's declaration: a fixed name, or every source of the pipeline
 /// (so `collect` reads and writes one table per declared source).
-public enum TableSelector: Sendable, Equatable {
+public indirect enum TableSelector: Sendable, Equatable {
     case table(String)
     case allSources
     /// The keys of the object parameter `name` (`"tables": {"events": …}` → events), so a stage
@@ -49,6 +49,27 @@ public enum TableSelector: Sendable, Equatable {
     /// The tables, when parameter `name` is set: not null, false, or an empty object or array (the
     /// train stage writes segment tables only when `segments` is configured).
     case whenSet(String, [String])
+    /// The tables of `selector`, when parameter `name` is set (as `whenSet`): the score stage reads
+    /// the catalogue that `items` names only when `model` asks for recommendations.
+    case when(String, TableSelector)
+
+    /// The parameter whose value names the table, seen through `when`.
+    var parameterName: String? {
+        switch self {
+        case .parameter(let name): name
+        case .when(_, let selector): selector.parameterName
+        default: nil
+        }
+    }
+
+    static func isSet(_ value: JSONValue?) -> Bool {
+        switch value {
+        case nil, .null?, .bool(false)?: false
+        case .object(let m)? where m.isEmpty: false
+        case .array(let a)? where a.isEmpty: false
+        default: true
+        }
+    }
 
     func resolve(sources: [String], params: JSONValue) -> [String] {
         switch self {
@@ -57,12 +78,9 @@ public enum TableSelector: Sendable, Equatable {
         case .parameterKeys(let name):
             if case .object(let members)? = params[name] { members.map(\.key) } else { [] }
         case .whenSet(let name, let tables):
-            switch params[name] {
-            case nil, .null?, .bool(false)?: []
-            case .object(let m)? where m.isEmpty: []
-            case .array(let a)? where a.isEmpty: []
-            default: tables
-            }
+            Self.isSet(params[name]) ? tables : []
+        case .when(let name, let selector):
+            Self.isSet(params[name]) ? selector.resolve(sources: sources, params: params) : []
         case .prefixedParameterKeys(let name, let prefix):
             TableSelector.parameterKeys(name).resolve(sources: sources, params: params).map { prefix + $0 }
         case .parameter(let name):

@@ -134,4 +134,107 @@ import Testing
                 && "\(error)".contains("trained: pop")
         }
     }
+
+    // MARK: A customer table without events (a telecom contract table, mall customers)
+
+    /// Segments and churn trained on a customer table, then scored with no recommendation model:
+    /// the pipeline a business without an event log runs.
+    @Test func customerTableWithoutEventsGetsSegmentsAndChurnScores() throws {
+        let crm = ChurnTrainingTests.telco(rows: 300)
+        let trained = try StageHarness().run(
+            "train",
+            params: [
+                "segments": ["table": "crm", "key": "customerID", "k": 3, "columns": ["tenure", "MonthlyCharges"]],
+                "churn": ["table": "crm", "key": "customerID", "label": "Churn", "positive": "Yes"],
+            ], tables: ["crm": crm])
+        var tables = trained.tables.filter { ["segment_model", "churn_model"].contains($0.key) }
+        tables["crm"] = crm
+        let out = try StageHarness().run(
+            "score", params: ["model": .null, "customers": "crm", "customer_key": "customerID"], tables: tables)
+        #expect(out.tables["recommendations"] == nil)
+        #expect(out.counters["scored_customers"] == 300)
+        let ids = Toy.values(crm["customerID"])
+        let positions = (0..<300).map { String($0) }
+        // Customers are numbered in table order; every one gets a segment and a churn score.
+        let segments = try #require(out.tables["customer_segments"])
+        #expect(Toy.values(segments["customer_index"]).map { $0! } == positions)
+        #expect(Toy.values(segments["customer_id"]) == ids)
+        // The segment each customer is scored into is the one training gave it.
+        let assignments = try #require(trained.tables["segment_assignments"])
+        #expect(Toy.values(assignments["customerID"]) == ids)
+        #expect(Toy.values(segments["segment"]) == Toy.values(assignments["segment"]))
+        #expect(Toy.values(segments["segment_name"]) == Toy.values(assignments["segment_name"]))
+        // Churn: the trained model's probability for every row, labelled or not, in table order.
+        let churn = try #require(out.tables["churn_scores"])
+        #expect(Toy.values(churn["customer_id"]) == ids)
+        let model = try ChurnModel.load(try #require(trained.tables["churn_model"]))
+        let expected = try model.probabilities(crm, table: "crm")
+        guard case .double(let probability)? = churn["probability"]?.values else {
+            Issue.record("probability is not a double column")
+            return
+        }
+        #expect(probability == expected)
+        let bands = Toy.values(churn["band"])
+        #expect(bands == expected.map { $0 < 0.3 ? "low" : $0 < 0.6 ? "medium" : "high" })
+        #expect(Set(bands).count == 3, "the planted churn spreads customers over the three bands")
+    }
+
+    /// A customer table that is not the features stage's is matched to the recommendations'
+    /// customer_index by its key; a customer without events (9) is numbered after the index.
+    @Test func rawCustomerTableIsMatchedToTheIndexByKey() throws {
+        // Spend plants two groups: {3, 4, 9} high, {1, 2} low.
+        let crm = Toy.frame([
+            ("customer_id", Toy.ints([4, 2, 9, 1, 3])), ("spend", Toy.doubles([100, 1, 102, 2, 101])),
+        ])
+        var tables = Self.features()
+        let trained = try StageHarness().run(
+            "train",
+            params: [
+                "models": ["pop": ["kind": "popularity"]], "segments": ["table": "crm", "k": 2],
+            ],
+            tables: tables.filter {
+                ["train_interactions", "test_interactions", "item_terms", "item_index", "customer_index"].contains(
+                    $0.key)
+            }.merging(["crm": crm]) { a, _ in a })
+        for (name, frame) in trained.tables { tables[name] = frame }
+        tables["crm"] = crm
+        let inputs = tables.filter { $0.key != "train_interactions" && $0.key != "test_interactions" }
+        let out = try StageHarness().run(
+            "score", params: ["model": "pop", "k": 1, "customers": "crm", "churn": false], tables: inputs)
+        let segments = try #require(out.tables["customer_segments"])
+        #expect(Toy.values(segments["customer_index"]) == ["0", "1", "2", "3", "4"])
+        #expect(Toy.values(segments["customer_id"]) == ["1", "2", "3", "4", "9"])
+        // Numbered by size, largest first: the high spenders are segment 0.
+        #expect(Toy.values(segments["segment"]) == ["1", "1", "0", "0", "0"])
+        // Customer 4 has no history: popularity among its segment (customers 3, 4 and 9 → 3's
+        // items 10 and 13, 10 first by the overall tie-break) fills its list.
+        let recs = try #require(out.tables["recommendations"])
+        #expect(Toy.values(recs["customer_id"]) == ["1", "2", "3", "4"])
+    }
+
+    @Test func customerKeyErrorsNameTheParameterAndRows() throws {
+        let crm = Toy.frame([("customer_id", Toy.ints([1, 2, 2])), ("spend", Toy.doubles([1, 2, 3]))])
+        let trained = try StageHarness().run(
+            "train", params: ["segments": ["table": "crm", "k": 2]], tables: ["crm": crm])
+        let tables = ["crm": crm, "segment_model": trained.tables["segment_model"]!]
+        #expect {
+            _ = try StageHarness().run(
+                "score", params: ["model": .null, "customers": "crm", "churn": false], tables: tables)
+        } throws: { error in
+            "\(error)".contains("params.customer_key") && "\(error)".contains("customer_id 2 is on rows 2 and 3")
+        }
+        #expect {
+            _ = try StageHarness().run(
+                "score", params: ["model": .null, "customers": "crm", "customer_key": "id", "churn": false],
+                tables: tables)
+        } throws: { error in
+            "\(error)".contains("params.customer_key") && "\(error)".contains("no column 'id'")
+        }
+        #expect {
+            _ = try StageHarness().run(
+                "score", params: ["model": .null, "segments": false, "churn": false], tables: tables)
+        } throws: { error in
+            "\(error)".contains("params.model") && "\(error)".contains("nothing to write")
+        }
+    }
 }

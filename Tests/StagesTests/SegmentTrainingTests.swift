@@ -169,6 +169,27 @@ import Testing
         }
     }
 
+    /// The impute and outliers stages' bool indicators beside their column (`age_imputed`,
+    /// `monetary_outlier`) record the cleaning, not the customer: skipped unless named. A bool
+    /// column with such a suffix but no column beside it (`is_outlier`) is an ordinary feature.
+    @Test func cleaningIndicatorsAreSkippedWhenChosenAutomatically() throws {
+        let (table, _) = Self.rfmCustomers()
+        let flags = Column(.bool((0..<table.rowCount).map { $0 % 7 == 0 }))
+        let cleaned = Toy.frame(
+            table.schema.names.map { ($0, table[$0]!) } + [
+                ("age_imputed", flags), ("monetary_outlier", flags), ("vip_outlier", flags),
+            ])
+        let out = try Self.train(["k": 4, "n_init": 2], cleaned)
+        #expect(out.counters["columns"] == ["recency_days", "orders", "monetary", "age", "vip_outlier"])
+        #expect(
+            out.counters["skipped_columns"] == [
+                "age_imputed": "the impute or outliers stage's indicator of age",
+                "monetary_outlier": "the impute or outliers stage's indicator of monetary",
+            ])
+        let named = try Self.train(["k": 4, "n_init": 2, "columns": ["orders", "age_imputed"]], cleaned)
+        #expect(named.counters["columns"] == ["orders", "age_imputed"])
+    }
+
     @Test func loadedModelAssignsTheTrainingCustomersAlike() throws {
         let (table, _) = Self.rfmCustomers()
         let out = try Self.train(["k": 4, "preparation": ["log1p": ["monetary"], "bins": ["orders": 3]]], table)

@@ -2,7 +2,8 @@ import Pipeline
 
 /// The `score` stage's parameters.
 struct ScoreSettings {
-    var model: String
+    /// Nil when the pipeline wants no recommendations (a customer table without events).
+    var model: String?
     var k: Int
     var excludeSeen: Bool
     var minHistory: Int
@@ -20,6 +21,8 @@ struct ScoreSettings {
     var reasonVerb: String
     var segments: Bool
     var churn: Bool
+    var customersTable: String?
+    var customerKey: String
     var bandCuts: [Double]
     var bandNames: [String]
 
@@ -45,7 +48,9 @@ struct ScoreSettings {
 
     static let specs: [ParameterSpec] = [
         ParameterSpec(
-            "model", .string, default: nil, "The trained ranking model (a name in the train stage's models)."),
+            "model", .nullable(.string), default: nil,
+            "The trained ranking model (a name in the train stage's models); null for no recommendations "
+                + "(a customer table without events: segments and churn only)."),
         ParameterSpec("k", .int(1...10_000), default: 10, "Recommendations per customer."),
         ParameterSpec("exclude_seen", .bool, default: true, "Leave out items already in the customer's history."),
         ParameterSpec(
@@ -60,6 +65,13 @@ struct ScoreSettings {
         ParameterSpec("segments", .bool, default: true, "Assign segments (needs the train stage's segment model)."),
         ParameterSpec("churn", .bool, default: true, "Score churn risk (needs the train stage's churn model)."),
         ParameterSpec(
+            "customers", .nullable(.string), default: "customer_features",
+            "The customers given a segment and a churn score: the features stage's table, or any customer table "
+                + "with the columns the segment and churn models were trained on."),
+        ParameterSpec(
+            "customer_key", .string, default: "customer_id",
+            "The customers table's id column, copied into customer_segments and churn_scores as customer_id."),
+        ParameterSpec(
             "churn_bands",
             .object([
                 ParameterSpec(
@@ -73,8 +85,7 @@ struct ScoreSettings {
 
     init(_ params: JSONValue, stage: String) throws(StageError) {
         let p = try ParameterReader(params, specs: Self.specs, stage: stage, path: "params")
-        guard let model = try p.string("model") else { throw p.fail("model", "a string", .null) }
-        self.model = model
+        model = try p.string("model")
         k = Int(try p.int("k", in: 1...10_000) ?? 10)
         excludeSeen = try p.bool("exclude_seen")
         minHistory = Int(try p.int("min_history", in: 0...1_000_000) ?? 1)
@@ -96,6 +107,18 @@ struct ScoreSettings {
         reasonVerb = try p.string("reason_verb") ?? "viewed or bought"
         segments = try p.bool("segments")
         churn = try p.bool("churn")
+        customersTable = try p.string("customers")
+        customerKey = try p.string("customer_key") ?? "customer_id"
+        if customersTable == nil && (segments || churn) {
+            throw .invalidParameter(
+                stage: stage, path: p.childPath("customers"),
+                message: "segments and churn score a customers table; name one, or set segments and churn to false")
+        }
+        if model == nil && !segments && !churn {
+            throw .invalidParameter(
+                stage: stage, path: p.childPath("model"),
+                message: "with no model, segments and churn both false, the stage has nothing to write")
+        }
         let b = try ParameterReader(
             p.value("churn_bands"), specs: Self.specs.last!.constraint.objectSpecs, stage: stage,
             path: p.childPath("churn_bands"))

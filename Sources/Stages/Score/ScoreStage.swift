@@ -12,15 +12,16 @@ public struct ScoreStage: StageImplementation {
     public static let name = "score"
 
     public static let kind = StageKind(
-        name: name, algorithmVersion: "1", parameters: ScoreSettings.specs,
+        name: name, algorithmVersion: "2", parameters: ScoreSettings.specs,
         reads: [
-            .table("interactions"), .table("customer_index"), .table("item_index"), .table("item_terms"),
-            .table("models"),
-            .parameter("items"), .whenSet("segments", ["customer_features", "segment_model"]),
-            .whenSet("churn", ["customer_features", "churn_model"]),
+            .whenSet("model", ["interactions", "customer_index", "item_index", "item_terms", "models"]),
+            .when("model", .parameter("items")), .when("segments", .parameter("customers")),
+            .when("churn", .parameter("customers")), .whenSet("segments", ["segment_model"]),
+            .whenSet("churn", ["churn_model"]),
         ],
         writes: [
-            .table("recommendations"), .whenSet("segments", ["customer_segments"]), .whenSet("churn", ["churn_scores"]),
+            .whenSet("model", ["recommendations"]), .whenSet("segments", ["customer_segments"]),
+            .whenSet("churn", ["churn_scores"]),
         ],
         summary: "Recommendations with reasons, customer segments and churn risk for every customer.")
 
@@ -29,65 +30,78 @@ public struct ScoreStage: StageImplementation {
     public func run(_ context: StageContext) throws -> StageResult {
         let settings = try ScoreSettings(context.params, stage: Self.name)
         let io = TableStageIO(stage: Self.name, context: context)
-        let customers = try io.read("customer_index")
-        let items = try io.read("item_index")
-        let customerCount = customers.rowCount, itemCount = items.rowCount
-        let catalogue = try settings.itemsTable.map { t throws(StageError) in try io.read(t) }
-        let interactions = try io.read("interactions")
-        let histories = try Self.matrix(interactions, customers: customerCount, items: itemCount)
-        var counters: [(key: String, value: JSONValue)] = [
-            ("customers", .int(customerCount)), ("items", .int(itemCount)),
-        ]
+        let customerIndex = settings.model == nil ? nil : try io.read("customer_index")
+        let customerCount = customerIndex?.rowCount ?? 0
+        var counters: [(key: String, value: JSONValue)] = []
+        if let customerIndex { counters.append(("customers", .int(customerIndex.rowCount))) }
 
         // Segments first: cold-start popularity is per segment.
         var segmentOf = [Int32](repeating: -1, count: customerCount)
         var segmentNames: [String] = []
-        var features: Frame? = nil
-        if settings.segments || settings.churn { features = try io.read("customer_features") }
-        if settings.segments, let features {
+        var scored: ScoredCustomers? = nil
+        if settings.segments || settings.churn, let table = settings.customersTable {
+            let s = try ScoredCustomers(
+                io.read(table), table: table, key: settings.customerKey, customerIndex: customerIndex,
+                stage: Self.name)
+            counters.append(("scored_customers", .int(s.rows.count)))
+            if s.withoutKey > 0 {
+                context.log.warning(
+                    "table '\(table)': \(s.withoutKey) rows have no \(settings.customerKey) and get no segment "
+                        + "or churn score", stage: context.stage.name)
+                counters.append(("customers_without_key", .int(s.withoutKey)))
+            }
+            scored = s
+        }
+        if settings.segments, let scored, let table = settings.customersTable {
             let model = try SegmentModel.load(try io.read("segment_model"))
-            let assigned = try model.assign(features, table: "customer_features")
-            let index = try Self.customerIndex(features, count: customerCount)
-            for (row, c) in index.enumerated() { segmentOf[c] = assigned[row] }
+            let assigned = try model.assign(scored.frame, table: table)
+            for (row, c) in zip(scored.rows, scored.index) where Int(c) < customerCount { segmentOf[Int(c)] = assigned[row] }
             segmentNames = model.segmentNames
-            try io.write(Self.segmentFrame(customers, segmentOf, model), table: "customer_segments")
+            try io.write(Self.segmentFrame(scored, assigned, model), table: "customer_segments")
             var sizes = [Int](repeating: 0, count: segmentNames.count)
-            for s in segmentOf where s >= 0 { sizes[Int(s)] += 1 }
+            for row in scored.rows where assigned[row] >= 0 { sizes[Int(assigned[row])] += 1 }
             counters.append(
                 ("segments", .object(segmentNames.enumerated().map { ($1, .int(sizes[$0])) })))
         }
-        if settings.churn, let features {
+        if settings.churn, let scored, let table = settings.customersTable {
             let model = try ChurnModel.load(try io.read("churn_model"))
-            let scores = try model.scores(features, table: "customer_features", top: model.featureNames.count)
-            let index = try Self.customerIndex(features, count: customerCount)
-            let frame = Self.churnFrame(customers, index: index, scores: scores, settings: settings)
+            let scores = try model.scores(scored.frame, table: table, top: model.featureNames.count)
+            let frame = Self.churnFrame(scored, scores: scores, settings: settings)
             try io.write(frame.frame, table: "churn_scores")
             counters.append(("churn_bands", .object(frame.bands)))
         }
 
         // Recommendations.
+        guard let modelName = settings.model, let customers = customerIndex else {
+            return StageResult(counters: .object(counters))
+        }
+        let items = try io.read("item_index")
+        let itemCount = items.rowCount
+        counters.insert(("items", .int(itemCount)), at: 1)
+        let catalogue = try settings.itemsTable.map { t throws(StageError) in try io.read(t) }
+        let histories = try Self.matrix(io.read("interactions"), customers: customerCount, items: itemCount)
         let directory = (context.inputPath("models")! as NSString).deletingLastPathComponent
         let models: [String: TrainedModel]
-        do { models = try TrainedModels.load(directory: directory, only: [settings.model]) } catch {
+        do { models = try TrainedModels.load(directory: directory, only: [modelName]) } catch {
             throw StageError.invalidParameter(stage: Self.name, path: "params.model", message: error.description)
         }
-        guard let trained = models[settings.model] else {
+        guard let trained = models[modelName] else {
             let trained = (try? TrainedModels.names(directory: directory)) ?? []
             throw StageError.invalidParameter(
                 stage: Self.name, path: "params.model",
-                message: "no model '\(settings.model)' was trained"
-                    + DidYouMean.hint(for: settings.model, among: trained)
+                message: "no model '\(modelName)' was trained"
+                    + DidYouMean.hint(for: modelName, among: trained)
                     + "; trained: " + trained.joined(separator: ", "))
         }
         guard case .ranking(let model) = trained else {
             throw StageError.invalidParameter(
                 stage: Self.name, path: "params.model",
-                message: "'\(settings.model)' is a rating model; name a ranking model (popularity, item_knn, als, …)")
+                message: "'\(modelName)' is a rating model; name a ranking model (popularity, item_knn, als, …)")
         }
         let catalogueInfo = try CatalogueInfo(
             catalogue, items: items, settings: settings, stage: Self.name, itemCount: itemCount)
         let recommender = Recommending(
-            model: model, modelName: settings.model, histories: histories, catalogue: catalogueInfo,
+            model: model, modelName: modelName, histories: histories, catalogue: catalogueInfo,
             segmentOf: segmentOf, segmentNames: segmentNames, settings: settings,
             terms: try Self.terms(io.read("item_terms")))
         let result = try recommender.run()
@@ -118,38 +132,28 @@ public struct ScoreStage: StageImplementation {
         return SparseMatrix(rows: customers, columns: items, rowIndices: c, columnIndices: i, values: s)
     }
 
-    /// The `customer_index` of each row of a features table.
-    static func customerIndex(_ f: Frame, count: Int) throws(StageError) -> [Int] {
-        guard case .int32(let v)? = f["customer_index"]?.values, v.allSatisfy({ $0 >= 0 && Int($0) < count }) else {
-            throw .invalidParameter(
-                stage: name, path: "customer_features",
-                message: "expected an int32 customer_index column within the customer index")
-        }
-        return v.map(Int.init)
-    }
-
-    static func segmentFrame(_ customers: Frame, _ segmentOf: [Int32], _ model: SegmentModel) -> Frame {
-        let rows = (0..<customers.rowCount).filter { segmentOf[$0] >= 0 || model.method != "kmeans" }
+    /// One row per scored customer: `customer_index`, `customer_id`, `segment`, `segment_name`. DBSCAN's
+    /// noise (−1) is a row too: the customer was scored and belongs to no segment.
+    static func segmentFrame(_ scored: ScoredCustomers, _ assigned: [Int32], _ model: SegmentModel) -> Frame {
+        let segments = scored.rows.map { assigned[$0] }
         return try! Frame(
             schema: Schema([
-                Field("customer_index", .int32, nullable: false), customers.schema.fields[1],
+                Field("customer_index", .int32, nullable: false), scored.idField,
                 Field("segment", .int32, nullable: false), Field("segment_name", .string, nullable: false),
             ]),
             columns: [
-                Column(.int32(rows.map { Int32($0) })), customers.columns[1].gather(rows),
-                Column(.int32(rows.map { segmentOf[$0] })),
-                Column(.string(StringArray(rows.map { model.name(of: segmentOf[$0]) }))),
+                Column(.int32(scored.index)), scored.ids, Column(.int32(segments)),
+                Column(.string(StringArray(segments.map { model.name(of: $0) }))),
             ])
     }
 
-    static func churnFrame(_ customers: Frame, index: [Int], scores: ChurnModel.Scores, settings: ScoreSettings)
+    static func churnFrame(_ scored: ScoredCustomers, scores: ChurnModel.Scores, settings: ScoreSettings)
         -> (frame: Frame, bands: [(key: String, value: JSONValue)])
     {
-        let order = index.indices.sorted { index[$0] < index[$1] }
         var band: [String] = []
         var drivers: [[String?]] = [[], [], []]
         var counts = [Int](repeating: 0, count: settings.bandNames.count)
-        for row in order {
+        for row in scored.rows {
             let p = scores.probabilities[row]
             let b = settings.bandCuts.firstIndex { p < $0 } ?? settings.bandCuts.count
             counts[b] += 1
@@ -158,12 +162,12 @@ public struct ScoreStage: StageImplementation {
             for j in 0..<3 { drivers[j].append(j < up.count ? up[j] : nil) }
         }
         var fields = [
-            Field("customer_index", .int32, nullable: false), customers.schema.fields[1],
+            Field("customer_index", .int32, nullable: false), scored.idField,
             Field("probability", .double, nullable: false), Field("band", .string, nullable: false),
         ]
         var columns = [
-            Column(.int32(order.map { Int32(index[$0]) })), customers.columns[1].gather(order.map { index[$0] }),
-            Column(.double(order.map { scores.probabilities[$0] })), Column(.string(StringArray(band))),
+            Column(.int32(scored.index)), scored.ids,
+            Column(.double(scored.rows.map { scores.probabilities[$0] })), Column(.string(StringArray(band))),
         ]
         for j in 0..<3 {
             fields.append(Field("driver_\(j + 1)", .string))

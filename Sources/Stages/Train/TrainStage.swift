@@ -22,7 +22,7 @@ public struct TrainStage: StageImplementation {
     ]
 
     public static let kind = StageKind(
-        name: name, algorithmVersion: "2", parameters: TrainSettings.specs,
+        name: name, algorithmVersion: "3", parameters: TrainSettings.specs,
         reads: [
             .whenSet("models", inputTables), .parameter("segments.table"), .parameter("churn.table"),
         ],

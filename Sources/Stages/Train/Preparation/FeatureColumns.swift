@@ -51,6 +51,10 @@ struct FeatureColumns: Sendable {
                 inputs[name] = Self.categorical(column)
                 continue
             }
+            if explicit == nil, column.type == .bool, let base = Self.cleaningIndicatorBase(name, in: frame) {
+                skipped.append((name, "the impute or outliers stage's indicator of \(base)"))
+                continue
+            }
             switch column.type {
             case .int32, .int64, .double, .bool:
                 let input = Self.numeric(column)
@@ -113,6 +117,17 @@ struct FeatureColumns: Sendable {
         self.readings = readings
         self.inputs = inputs
         self.skipped = skipped
+    }
+
+    /// The column `name` marks when it is a cleaning stage's bool indicator beside it
+    /// (`TotalCharges_imputed`, `Income_outlier`): a record of how the data was cleaned, not a
+    /// trait of the customer, so it is not a feature unless `columns` names it.
+    static func cleaningIndicatorBase(_ name: String, in frame: Frame) -> String? {
+        for suffix in ["_imputed", "_outlier"] where name.hasSuffix(suffix) {
+            let base = String(name.dropLast(suffix.count))
+            if frame[base] != nil { return base }
+        }
+        return nil
     }
 
     /// The preparation configuration for these columns under `settings`.
