@@ -66,6 +66,15 @@ struct InitCommand: ParsableCommand {
             printOut("\(source.name): \(source.path), \(source.options.columns.count) columns, \(key)")
             for note in source.sniffed?.notes ?? [] { printOut("  note: " + note) }
         }
+        if let table = starter.customerTable {
+            let churn = PipelineStarter.churnLabel(table).map {
+                "churn on \($0.column)" + ($0.positive.map { " = \($0)" } ?? "")
+            }
+            printOut(
+                "\(table.name) is a customer table without events: train and score give segments"
+                    + (churn.map { " and " + $0 } ?? " (no churn label found: add a churn section to train)")
+                    + ", no recommendations")
+        }
         let config: PipelineConfig
         do { config = try PipelineValidator(registry: EngineRegistry.kinds).load(path: output) } catch {
             throw engineExit(EngineError.pipeline(error))

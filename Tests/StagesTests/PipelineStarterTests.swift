@@ -29,6 +29,69 @@ import Testing
         let rules = stages.first { $0["name"]?.stringValue == "outliers" }?["params"]?["tables"]?["retail"]
         #expect(rules?.arrayValue?.compactMap { $0["column"]?.stringValue } == ["Quantity"])
     }
+
+    /// Writes `lines` as `name`.csv and starts a pipeline for it alone.
+    static func started(_ name: String, _ lines: [String], in folder: TemporaryDirectory) throws -> JSONValue {
+        try (lines.joined(separator: "\n") + "\n").write(
+            toFile: folder.file("\(name).csv"), atomically: true, encoding: .utf8)
+        var starter = PipelineStarter()
+        try starter.add(file: folder.file("\(name).csv"), pipelineDirectory: folder.path)
+        let document = starter.document
+        _ = try PipelineValidator(registry: StageKindRegistry(BuiltInStages.kinds))
+            .validate(document, file: folder.file("pipeline.json"))
+        return document
+    }
+
+    static func stage(_ document: JSONValue, _ name: String) -> JSONValue? {
+        document["stages"]?.arrayValue?.first { $0["name"]?.stringValue == name }?["params"]
+    }
+
+    /// A lone customer table (a key, no timestamps) gets train and score: segments always, churn
+    /// when a two-valued column is named like a churn label — text with its "Yes" as positive,
+    /// 0/1 as it is — and the label is never a segment feature.
+    @Test func aLoneCustomerTableGetsSegmentsAndChurn() throws {
+        let folder = TemporaryDirectory("bespoke-starter-customers")
+        defer { folder.remove() }
+        var telco = ["customerID,SeniorCitizen,tenure,MonthlyCharges,Churn"]
+        var bank = ["CustomerId,Age,Balance,Exited"]
+        var mall = ["CustomerID,Gender,Age,Annual Income (k$)"]
+        for i in 0..<120 {
+            telco.append(
+                "\(1000 + i)-ABCD,\(i % 5 == 0 ? 1 : 0),\(i % 70),\(20 + i % 80).5,\(i % 4 == 0 ? "Yes" : "No")")
+            bank.append("\(15_000_000 + i),\(20 + i % 50),\(i * 1000).25,\(i % 5 == 1 ? 1 : 0)")
+            mall.append("\(i + 1),\(i % 2 == 0 ? "Male" : "Female"),\(18 + i % 50),\(15 + i)")
+        }
+        let t = try Self.started("telco", telco, in: folder)
+        #expect(
+            t["stages"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == [
+                "collect", "dedupe", "impute", "outliers", "train", "score",
+            ])
+        #expect(
+            Self.stage(t, "train") == [
+                "segments": ["table": "telco", "key": "customerID", "exclude": ["customer_index", "Churn"]],
+                "churn": [
+                    "table": "telco", "key": "customerID", "label": "Churn", "positive": "Yes",
+                    "class_weight": "balanced",
+                ],
+            ])
+        #expect(
+            Self.stage(t, "score") == [
+                "model": .null, "customers": "telco", "customer_key": "customerID", "churn": true,
+            ])
+        let b = try Self.started("bank", bank, in: folder)
+        #expect(Self.stage(b, "train")?["churn"]?["label"] == "Exited")
+        #expect(Self.stage(b, "train")?["churn"]?["positive"] == nil)
+        let m = try Self.started("mall", mall, in: folder)
+        #expect(
+            Self.stage(m, "train") == [
+                "segments": ["table": "mall", "key": "CustomerID", "exclude": ["customer_index"]]
+            ])
+        #expect(Self.stage(m, "score")?["churn"] == false)
+        // An event log (a timestamp) or several files: cleaning stages only.
+        let events = ["event_id,customer_id,ts"] + (0..<50).map { "\($0),\($0 % 7),2024-03-0\($0 % 9 + 1)T10:00:00" }
+        let e = try Self.started("events", events, in: folder)
+        #expect(Self.stage(e, "train") == nil)
+    }
 }
 
 /// `validate` checks the score stage's model against the train stage's configured models, so a

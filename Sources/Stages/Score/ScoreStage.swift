@@ -55,7 +55,9 @@ public struct ScoreStage: StageImplementation {
         if settings.segments, let scored, let table = settings.customersTable {
             let model = try SegmentModel.load(try io.read("segment_model"))
             let assigned = try model.assign(scored.frame, table: table)
-            for (row, c) in zip(scored.rows, scored.index) where Int(c) < customerCount { segmentOf[Int(c)] = assigned[row] }
+            for (row, c) in zip(scored.rows, scored.index) where Int(c) < customerCount {
+                segmentOf[Int(c)] = assigned[row]
+            }
             segmentNames = model.segmentNames
             try io.write(Self.segmentFrame(scored, assigned, model), table: "customer_segments")
             var sizes = [Int](repeating: 0, count: segmentNames.count)

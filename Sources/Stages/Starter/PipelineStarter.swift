@@ -5,7 +5,9 @@ import Pipeline
 
 /// A first pipeline.json for a set of files (`bespoke init`): each file a source with its sniffed
 /// options and columns written out, a guessed key, and collect → dedupe → impute → outliers with
-/// parameters for the columns found. Everything it writes is meant to be edited.
+/// parameters for the columns found. A lone customer table (one file with a key and no
+/// timestamps: a telecom's contracts, a mall's customers) also gets train and score: segments,
+/// and churn when a column is named like a churn label. Everything it writes is meant to be edited.
 public struct PipelineStarter {
     /// One file, read and sniffed.
     public struct Source {
@@ -73,7 +75,7 @@ public struct PipelineStarter {
             let rules = outlierRules(s)
             if !rules.isEmpty { outliers.append((s.name, .array(rules))) }
         }
-        let stages: [JSONValue] = [
+        var stages: [JSONValue] = [
             .object([
                 ("name", "collect"), ("uses", "collect"),
                 ("params", .object([("max_reject_share", .number(JSONNumber(0.01)))])),
@@ -82,6 +84,9 @@ public struct PipelineStarter {
             .object([("name", "impute"), ("uses", "impute"), ("params", .object([("tables", .object(impute))]))]),
             .object([("name", "outliers"), ("uses", "outliers"), ("params", .object([("tables", .object(outliers))]))]),
         ]
+        if let table = customerTable {
+            stages += Self.customerStages(table)
+        }
         return .object([
             ("version", .number(JSONNumber(PipelineConfig.supportedVersion))),
             ("seed", .number(JSONNumber(Int(PipelineDefaults.seed)))),
@@ -89,6 +94,67 @@ public struct PipelineStarter {
             ("sources", .object(sourceMembers)),
             ("stages", .array(stages)),
         ])
+    }
+
+    /// The one source when it is a customer table without events: a key, and no timestamp (an event
+    /// log always has one).
+    public var customerTable: Source? {
+        guard sources.count == 1, let s = sources.first, s.key.count == 1, let sniffed = s.sniffed,
+            !sniffed.columns.contains(where: { $0.mapping.type == .timestamp })
+        else { return nil }
+        return s
+    }
+
+    /// A churn label of a customer table: a two-valued column named like one, and the value that
+    /// means churned when the column is text (nil for bool and 0/1 columns).
+    public static func churnLabel(_ s: Source) -> (column: String, positive: String?)? {
+        let names: Set<String> = ["churn", "churned", "exited", "attrition", "attritionflag", "ischurned", "churnflag"]
+        let positives: Set<String> = ["yes", "y", "true", "1", "churned", "exited", "attritedcustomer"]
+        func folded(_ s: String) -> String { String(s.lowercased().filter { $0.isLetter || $0.isNumber }) }
+        for c in s.sniffed?.columns ?? [] where names.contains(folded(c.mapping.name)) && c.distinctValues == 2 {
+            switch c.mapping.type {
+            case .bool, .int, .int32: return (c.mapping.name, nil)
+            case .string:
+                if let positive = c.examples.first(where: { positives.contains(folded($0)) }) {
+                    return (c.mapping.name, positive)
+                }
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// train (segments over the table's numeric columns; churn on its label when there is one) and
+    /// score (no recommendations: a segment and a churn band per customer).
+    static func customerStages(_ s: Source) -> [JSONValue] {
+        let key = JSONValue.string(s.key[0])
+        let label = churnLabel(s)
+        var excluded: [JSONValue] = ["customer_index"]
+        if let label { excluded.append(.string(label.column)) }
+        var train: [(key: String, value: JSONValue)] = [
+            ("segments", .object([("table", .string(s.name)), ("key", key), ("exclude", .array(excluded))]))
+        ]
+        if let label {
+            var churn: [(key: String, value: JSONValue)] = [
+                ("table", .string(s.name)), ("key", key), ("label", .string(label.column)),
+            ]
+            if let positive = label.positive { churn.append(("positive", .string(positive))) }
+            churn.append(("class_weight", "balanced"))
+            train.append(("churn", .object(churn)))
+        }
+        return [
+            .object([("name", "train"), ("uses", "train"), ("params", .object(train))]),
+            .object([
+                ("name", "score"), ("uses", "score"),
+                (
+                    "params",
+                    .object([
+                        ("model", .null), ("customers", .string(s.name)), ("customer_key", key),
+                        ("churn", .bool(label != nil)),
+                    ])
+                ),
+            ]),
+        ]
     }
 
     /// Median for numbers, mode for strings and booleans, for the columns with a few nulls in the
