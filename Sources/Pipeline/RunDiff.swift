@@ -303,6 +303,9 @@ struct TableCell: Equatable {
         case double(Double)
         case bool(Bool)
         case string(String)
+        /// µs since the epoch; days since the epoch: compared as numbers, shown as ISO 8601.
+        case timestamp(Int64)
+        case date(Int32)
     }
 
     let value: Value
@@ -313,8 +316,10 @@ struct TableCell: Equatable {
             return
         }
         switch column.values {
-        case .int32(let v), .date(let v): value = .int(Int64(v[row]))
-        case .int64(let v), .timestamp(let v): value = .int(v[row])
+        case .int32(let v): value = .int(Int64(v[row]))
+        case .int64(let v): value = .int(v[row])
+        case .timestamp(let v): value = .timestamp(v[row])
+        case .date(let v): value = .date(v[row])
         case .double(let v): value = .double(v[row])
         case .bool(let v): value = .bool(v[row])
         case .string(let s): value = .string(s[row])
@@ -341,6 +346,8 @@ struct TableCell: Equatable {
         case .double(let d): d.description
         case .bool(let b): String(b)
         case .string(let s): s
+        case .timestamp(let t): ValueFormatter.timestamp(t)
+        case .date(let d): ValueFormatter.date(d)
         }
     }
 

@@ -38,7 +38,9 @@ import Testing
             guard case .itemKNN(let c) = chosen else { throw Failed(description: "not item_knn") }
             let model = TrainedModel.ranking(try ItemKNN.fit(view.matrix, configuration: c))
             expected +=
-                ModelEvaluator.measure(model, view: view, held: held, ks: [5]).first { $0.metric == "ndcg" }!
+                ModelEvaluator.measure(model, view: view, held: held, ks: [5], minRating: nil).first {
+                    $0.metric == "ndcg"
+                }!
                 .value
         }
         let report = outcome.reports.first { $0.settings.name == "knn" }!

@@ -169,6 +169,24 @@ import Testing
         }
     }
 
+    /// A segment's profile is its members' arithmetic mean in the column's units, whatever the
+    /// preparation: with log1p the centre in prepared units would read back as a geometric-style
+    /// mean (√3 − 1 ≈ 0.73 for {0, 2}, √(99·103) − 1 ≈ 99.98 for {98, 102}), not what a groupby
+    /// mean of the table says (1 and 100). A missing value counts as the column's median (50).
+    @Test func profilesAreMemberMeansInTheColumnsUnits() throws {
+        let table = Toy.frame([
+            ("customer_id", Toy.ints([1, 2, 3, 4, 5])), ("x", Toy.doubles([0, 2, 98, 102, nil])),
+        ])
+        let out = try Self.train(
+            ["k": 2, "n_init": 3, "preparation": ["log1p": ["x"], "missing_indicator": false]], table)
+        let segments = out.table("segments")
+        let sizes = Toy.values(segments?["size"])
+        let xs = Self.doubles(segments, "x")
+        // The missing row (median 50 of the present values) joins the high pair: {98, 102, 50}.
+        #expect(sizes == ["3", "2"])
+        #expect(xs == [250.0 / 3, 1])
+    }
+
     /// The impute and outliers stages' bool indicators beside their column (`age_imputed`,
     /// `monetary_outlier`) record the cleaning, not the customer: skipped unless named. A bool
     /// column with such a suffix but no column beside it (`is_outlier`) is an ordinary feature.
@@ -261,5 +279,22 @@ import Testing
             _ = try Self.train(["kk": 3], table)
             Issue.record("expected an error")
         } catch { #expect("\(error)".contains("params.segments.kk")) }
+        // The other method's parameters are errors, not silently ignored.
+        do {
+            _ = try Self.train(["k": 3, "eps": 0.3], table)
+            Issue.record("expected an error")
+        } catch {
+            #expect(
+                "\(error)".contains("params.segments.eps")
+                    && "\(error)".contains(
+                        "'eps' does not apply to method \"kmeans\"; it takes: k, n_init, max_iter, tol")
+            )
+        }
+        do {
+            _ = try Self.train(["method": "dbscan", "k": 4], table)
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("params.segments.k") && "\(error)".contains("takes: eps, min_samples"))
+        }
     }
 }

@@ -61,6 +61,34 @@ import Testing
         #expect(out.result.metrics.at("pop.ndcg@2") == .double(1))
     }
 
+    /// With `relevant_min_rating`, a held-out pair rated below it is no hit. Popularity ranks i0
+    /// (3 buyers), i1, i2 (1 each): c2's list is i1, i2. c2 held out i1 rated 2 and i2 rated 5;
+    /// c1 held out i1 rated 1 and nothing else. Every pair relevant: c2 hits both in its top 2,
+    /// c1 (list i1, i3) hits i1 at rank 1 → precision@2 = (1 + 0.5) / 2. From 4 stars: only c2's
+    /// i2 counts, at rank 2, and c1 has no relevant pair (left out) → precision@1 = 0, @2 = 0.5.
+    @Test func relevantMinRatingLeavesLowRatingsOutOfTheHits() throws {
+        let data = TrainTestData(
+            customers: 3, items: 4,
+            train: [
+                Pair(customer: 0, item: 0, rating: 4), Pair(customer: 0, item: 1, rating: 3),
+                Pair(customer: 1, item: 0, rating: 5), Pair(customer: 1, item: 2, rating: 2),
+                Pair(customer: 2, item: 0, rating: 4),
+            ],
+            test: [
+                Pair(customer: 2, item: 1, rating: 2), Pair(customer: 2, item: 2, rating: 5),
+                Pair(customer: 1, item: 1, rating: 1),
+            ])
+        let all = metrics(try run(data, ["models": ["pop": ["kind": "popularity"]], "k": [1, 2]]), model: "pop")
+        #expect(all["precision@1"]?.0 == 1)
+        #expect(all["precision@2"]?.0 == 0.75)
+        let liked = metrics(
+            try run(data, ["models": ["pop": ["kind": "popularity"]], "k": [1, 2], "relevant_min_rating": 4]),
+            model: "pop")
+        #expect(liked["precision@1"]?.0 == 0)
+        #expect(liked["precision@2"]?.0 == 0.5)
+        #expect(liked["hit_rate@2"]?.0 == 1)
+    }
+
     /// Two segments from x (c0, c1 at 0; c2, c3 at 10). Within {c0, c1}: i0 has 2 buyers, i1 1;
     /// within {c2, c3}: i3 2, i2 1; overall i0 and i3 lead with 2. c1's test item i1 and c3's i2
     /// are first in their segment's list (precision@1 = 1) and behind unseen i3 / i0 overall (0).

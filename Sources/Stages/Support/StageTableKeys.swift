@@ -18,6 +18,11 @@ public enum StageTableKeys {
         keys["recommendations"] = ["customer_id", "rank"]
         keys["segments"] = ["segment"]
         keys["models"] = ["model"]
+        keys["metrics"] = ["model", "metric", "k"]
+        keys["trials"] = ["model", "trial"]
+        keys["churn_coefficients"] = ["feature"]
+        keys["churn_evaluation"] = ["scope", "fold"]
+        keys["churn_calibration"] = ["bin"]
         return keys
     }()
 }

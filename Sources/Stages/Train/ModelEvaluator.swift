@@ -16,11 +16,18 @@ public struct MeasuredValue: Sendable, Equatable {
 /// Judges a fitted model on held-out pairs: rankings against the held-out items (only items
 /// outside the customer's training history are recommended), ratings against held-out ratings.
 enum ModelEvaluator {
-    /// The ranking measures at each of `ks` for the customers with held-out pairs, recommending
-    /// from their histories in `view` (the matrix the model was fitted on).
-    static func rankingResults(_ model: any Recommender, view: TrainingView, held: InteractionRows, ks: [Int])
-        -> [RankingMetrics.Result]
-    {
+    /// The held-out pairs that count as hits: every one, or with `minRating` those rated at least it.
+    static func relevant(_ held: InteractionRows, minRating: Double?) -> InteractionRows {
+        guard let minRating else { return held }
+        return held.subset(held.ratings.map { $0 >= minRating })
+    }
+
+    /// The ranking measures at each of `ks` for the customers with relevant held-out pairs,
+    /// recommending from their histories in `view` (the matrix the model was fitted on).
+    static func rankingResults(
+        _ model: any Recommender, view: TrainingView, held: InteractionRows, ks: [Int], minRating: Double? = nil
+    ) -> [RankingMetrics.Result] {
+        let held = relevant(held, minRating: minRating)
         var customers = Array(Set(held.customers.map(Int.init))).sorted()
         customers.removeAll { $0 >= view.customerCount }
         let position = Dictionary(uniqueKeysWithValues: customers.enumerated().map { ($1, Int32($0)) })
@@ -41,10 +48,10 @@ enum ModelEvaluator {
             recommendations: recommendations, relevant: relevant, itemCount: view.itemCount, ks: ks)
     }
 
-    static func ranking(_ model: any Recommender, view: TrainingView, held: InteractionRows, ks: [Int])
-        -> [MeasuredValue]
-    {
-        rankingResults(model, view: view, held: held, ks: ks).flatMap { r in
+    static func ranking(
+        _ model: any Recommender, view: TrainingView, held: InteractionRows, ks: [Int], minRating: Double?
+    ) -> [MeasuredValue] {
+        rankingResults(model, view: view, held: held, ks: ks, minRating: minRating).flatMap { r in
             SelectionMetric.RankingMeasure.allCases.map {
                 MeasuredValue(metric: $0.rawValue, k: r.k, value: $0.value(r))
             }
@@ -64,11 +71,12 @@ enum ModelEvaluator {
         ]
     }
 
-    static func measure(_ model: TrainedModel, view: TrainingView, held: InteractionRows, ks: [Int])
-        -> [MeasuredValue]
-    {
+    /// `minRating`: the train stage's `relevant_min_rating` (ranking measures only).
+    static func measure(
+        _ model: TrainedModel, view: TrainingView, held: InteractionRows, ks: [Int], minRating: Double?
+    ) -> [MeasuredValue] {
         switch model {
-        case .ranking(let r): ranking(r, view: view, held: held, ks: ks)
+        case .ranking(let r): ranking(r, view: view, held: held, ks: ks, minRating: minRating)
         case .rating(let p): rating(p, held: held)
         }
     }

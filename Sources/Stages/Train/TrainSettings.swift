@@ -111,6 +111,9 @@ public struct TrainSettings: Sendable, Equatable {
     public var validation: Double
     /// A model whose grid has more points than this is refused before anything is fitted.
     public var maxTrials: Int
+    /// With ratings: a held-out pair counts as relevant to the ranking metrics only when its rating
+    /// is at least this (a 1-star film is not a hit); nil counts every held-out pair.
+    public var relevantMinRating: Double?
 
     public static let specs: [ParameterSpec] = [
         ParameterSpec(
@@ -134,6 +137,10 @@ public struct TrainSettings: Sendable, Equatable {
         ParameterSpec(
             "max_trials", .int(1...100_000), default: 200, "The most grid points one model may have."),
         ParameterSpec(
+            "relevant_min_rating", .nullable(.double(-1e9...1e9)), default: .null,
+            "With ratings: a held-out pair is relevant to the ranking metrics only when rated at least this "
+                + "(4 on a 1–5 scale); unrated pairs are then not relevant. Null: every held-out pair."),
+        ParameterSpec(
             "segments", .nullable(.object(SegmentTraining.specs)), default: .null,
             "Customer segments (docs/segments-and-churn.md); null: none."),
         ParameterSpec(
@@ -143,7 +150,8 @@ public struct TrainSettings: Sendable, Equatable {
 
     public init(
         models: [ModelSettings], ks: [Int] = [10], selectMetric: SelectionMetric = .ranking(.ndcg, k: 10),
-        ratingSelectMetric: SelectionMetric = .rmse, validation: Double = 0.2, maxTrials: Int = 200
+        ratingSelectMetric: SelectionMetric = .rmse, validation: Double = 0.2, maxTrials: Int = 200,
+        relevantMinRating: Double? = nil
     ) {
         self.models = models
         self.ks = ks
@@ -151,6 +159,7 @@ public struct TrainSettings: Sendable, Equatable {
         self.ratingSelectMetric = ratingSelectMetric
         self.validation = validation
         self.maxTrials = maxTrials
+        self.relevantMinRating = relevantMinRating
     }
 
     init(_ json: JSONValue, stage: String) throws(StageError) {
@@ -184,7 +193,8 @@ public struct TrainSettings: Sendable, Equatable {
         let settings = TrainSettings(
             models: models, ks: ks, selectMetric: select, ratingSelectMetric: ratingSelect,
             validation: try r.double("validation", in: 0.01...0.9) ?? 0.2,
-            maxTrials: Int(try r.int("max_trials", in: 1...100_000) ?? 200))
+            maxTrials: Int(try r.int("max_trials", in: 1...100_000) ?? 200),
+            relevantMinRating: try r.double("relevant_min_rating", in: -1e9...1e9))
         try settings.check(stage: stage)
         self = settings
     }

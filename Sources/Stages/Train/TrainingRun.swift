@@ -121,11 +121,14 @@ struct TrainingRun {
                         model, chosen: foldTuning.chosen, on: view, fitted: fitted, blends: foldTuning.blendWeights)
                     fitted[model.name] = m
                     sums[model.name, default: FoldSums()].add(
-                        ModelEvaluator.measure(m, view: view, held: held, ks: settings.ks))
+                        ModelEvaluator.measure(
+                            m, view: view, held: held, ks: settings.ks, minRating: settings.relevantMinRating))
                     foldSeconds[model.name, default: 0] += Date().timeIntervalSince(start)
                 }
                 let popular = try! ModelFitter.fit(Self.reference, on: view, itemTerms: nil, seed: 0)
-                reference.add(ModelEvaluator.measure(popular, view: view, held: held, ks: settings.ks))
+                reference.add(
+                    ModelEvaluator.measure(
+                        popular, view: view, held: held, ks: settings.ks, minRating: settings.relevantMinRating))
             }
             foldMetrics = sums.mapValues(\.means)
             popularity = reference.means
@@ -137,7 +140,8 @@ struct TrainingRun {
         var reports: [TrainedModelReport] = []
         if mode == .holdout {
             let reference = try! ModelFitter.fit(Self.reference, on: fullView, itemTerms: nil, seed: 0)
-            popularity = ModelEvaluator.measure(reference, view: fullView, held: inputs.test, ks: settings.ks)
+            popularity = ModelEvaluator.measure(
+                reference, view: fullView, held: inputs.test, ks: settings.ks, minRating: settings.relevantMinRating)
         }
         for model in ordered {
             let start = Date()
@@ -149,7 +153,8 @@ struct TrainingRun {
             switch mode {
             case .holdout:
                 let evaluationStart = Date()
-                metrics = ModelEvaluator.measure(m, view: fullView, held: inputs.test, ks: settings.ks)
+                metrics = ModelEvaluator.measure(
+                    m, view: fullView, held: inputs.test, ks: settings.ks, minRating: settings.relevantMinRating)
                 evaluationSeconds = Date().timeIntervalSince(evaluationStart)
             case .kfold:
                 metrics = foldMetrics[model.name] ?? []
@@ -197,7 +202,11 @@ struct TrainingRun {
                     fit: { p throws(ModelFitter.Failure) in
                         try fit(ModelConfiguration(model.kind, p), model, on: validationView)
                     },
-                    measure: { ModelEvaluator.measure($0, view: validationView, held: validationHeld, ks: metric.ks) })
+                    measure: {
+                        ModelEvaluator.measure(
+                            $0, view: validationView, held: validationHeld, ks: metric.ks,
+                            minRating: settings.relevantMinRating)
+                    })
             }
             chosen[model.name] = ModelConfiguration(model.kind, points[search.best])
             trials[model.name] = search.trials
@@ -236,7 +245,9 @@ struct TrainingRun {
                             try fit(ModelConfiguration(model.kind, p), model, on: validationView, components: parts)
                         },
                         measure: {
-                            ModelEvaluator.measure($0, view: validationView, held: validationHeld, ks: metric.ks)
+                            ModelEvaluator.measure(
+                                $0, view: validationView, held: validationHeld, ks: metric.ks,
+                                minRating: settings.relevantMinRating)
                         })
                 }
                 chosen[model.name] = ModelConfiguration(model.kind, points[search.best])

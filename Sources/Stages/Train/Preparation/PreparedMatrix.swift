@@ -27,12 +27,6 @@ struct PreparedLayout: Sendable {
         self.widths = widths
     }
 
-    /// The value of numeric input `i` whose prepared (scaled, logged) value is `prepared`.
-    static func originalUnits(_ prepared: Double, input i: Int, model: FeaturePreparation.Model) -> Double {
-        let v = prepared * model.scales[i] + model.means[i]
-        return model.logApplied[i] ? expm1(v) : v
-    }
-
     /// The level of categorical input `i` with the largest share among `shares` (its features), the
     /// first on a tie; "other" for the shared column.
     static func dominantLevel(_ shares: ArraySlice<Double>, input i: Int, model: FeaturePreparation.Model) -> String? {

@@ -55,17 +55,23 @@ struct SegmentSettings: Sendable {
             "preparation", .object(PreparationSettings.specs), default: [:], "How columns become features."),
         ParameterSpec("method", .oneOf(Method.allCases.map(\.rawValue)), default: "kmeans", "kmeans or dbscan."),
         ParameterSpec(
-            "k", .either([.int(1...10_000), .array(of: .int(2...10_000), minCount: 2)]), default: [2, 8],
-            "K-Means: the number of segments, or [min, max] chosen by the highest silhouette."),
-        ParameterSpec("n_init", .int(1...1000), default: 10, "K-Means: k-means++ restarts; the lowest inertia wins."),
-        ParameterSpec("max_iter", .int(1...100_000), default: 300, "K-Means: Lloyd iterations per restart."),
+            "k", .nullable(.either([.int(1...10_000), .array(of: .int(2...10_000), minCount: 2)])), default: .null,
+            "K-Means: the number of segments, or [min, max] chosen by the highest silhouette (null: [2, 8])."),
         ParameterSpec(
-            "tol", .double(0 ... .infinity), default: 1e-4,
-            "K-Means: stop when the squared centre shift is ≤ tol × mean feature variance."),
+            "n_init", .nullable(.int(1...1000)), default: .null,
+            "K-Means: k-means++ restarts; the lowest inertia wins (null: 10)."),
         ParameterSpec(
-            "eps", .double(0 ... .infinity), default: 0.5, "DBSCAN: neighbourhood radius in prepared feature units."),
+            "max_iter", .nullable(.int(1...100_000)), default: .null,
+            "K-Means: Lloyd iterations per restart (null: 300)."),
         ParameterSpec(
-            "min_samples", .int(1...1_000_000), default: 5, "DBSCAN: neighbours (self included) of a core point."),
+            "tol", .nullable(.double(0 ... .infinity)), default: .null,
+            "K-Means: stop when the squared centre shift is ≤ tol × mean feature variance (null: 1e-4)."),
+        ParameterSpec(
+            "eps", .nullable(.double(0 ... .infinity)), default: .null,
+            "DBSCAN: neighbourhood radius in prepared feature units (null: 0.5)."),
+        ParameterSpec(
+            "min_samples", .nullable(.int(1...1_000_000)), default: .null,
+            "DBSCAN: neighbours (self included) of a core point (null: 5)."),
         ParameterSpec(
             "silhouette_sample", .int(2...10_000_000), default: 10_000,
             "Above this many rows the silhouette is computed on a seeded sample of this size."),
@@ -87,7 +93,16 @@ struct SegmentSettings: Sendable {
         preparation = try PreparationSettings(
             try r.value("preparation"), stage: stage, path: r.childPath("preparation"))
         method = Method(rawValue: try r.oneOf("method", Method.allCases.map(\.rawValue)))!
-        let kValue = try r.value("k")
+        // A parameter of the other method would be silently ignored: an error instead.
+        let own: [Method: [String]] = [.kmeans: ["k", "n_init", "max_iter", "tol"], .dbscan: ["eps", "min_samples"]]
+        for name in own.values.joined() where try r.value(name) != .null && !own[method]!.contains(name) {
+            throw .invalidParameter(
+                stage: stage, path: r.childPath(name),
+                message: "'\(name)' does not apply to method \"\(method.rawValue)\"; it takes: "
+                    + own[method]!.joined(separator: ", "))
+        }
+        var kValue = try r.value("k")
+        if kValue == .null { kValue = [2, 8] }
         if let single = kValue.intValue, single >= 1 {
             k = Int(single)...Int(single)
         } else if let items = kValue.arrayValue, items.count == 2, let lo = items[0].intValue,

@@ -47,7 +47,8 @@ public enum SegmentTraining {
             clustering, settings: settings, features: features, preparation: preparation, data: data, table: table,
             tableName: tableName, path: path)
 
-        let segments = try segmentsTable(clustering, named: named, preparation: preparation, data: data)
+        let segments = try segmentsTable(
+            clustering, named: named, preparation: preparation, features: features, data: data)
         let assignments: Frame
         do {
             assignments = try Frame(
@@ -284,10 +285,12 @@ public enum SegmentTraining {
     }
 
     /// One row per segment (and one for DBSCAN's noise): id, name, description, size, share and
-    /// the centroid per input column in its own units (a string column: its dominant level).
+    /// per input column the members' mean in its own units, missing values as the median the
+    /// model fills them with (the figures the descriptions quote, and what a groupby mean of the
+    /// table gives); a string column: its dominant level.
     static func segmentsTable(
         _ clustering: Clustering, named: [SegmentNaming.Named], preparation: FeaturePreparation.Model,
-        data: FeatureMatrix
+        features: FeatureColumns, data: FeatureMatrix
     ) throws(StageError) -> Frame {
         let d = data.columns
         var ids = Array(0..<Int32(clustering.k))
@@ -328,9 +331,11 @@ public enum SegmentTraining {
                 fields.append(Field(columnName, .string, nullable: false))
                 columns.append(Column(.string(StringArray(levels))))
             } else {
-                let values = ids.indices.map {
-                    PreparedLayout.originalUnits(centres[$0 * d + o], input: i, model: preparation)
+                var sums = [Double](repeating: 0, count: ids.count)
+                for (value, label) in zip(filled(features.inputs[name]!), clustering.labels) {
+                    sums[label >= 0 ? Int(label) : ids.count - 1] += value
                 }
+                let values = zip(sums, sizes).map { $0 / Double(max(1, $1)) }
                 fields.append(Field(columnName, .double, nullable: false))
                 columns.append(Column(.double(values)))
             }
