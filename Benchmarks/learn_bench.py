@@ -322,13 +322,14 @@ def peer(argv):
             else:
                 # The same arithmetic in one dense copy: at 27,000 items the version above holds a
                 # 12 GB sparse XᵀX beside its 5.8 GB dense copy, then three 5.8 GB matrices. Here XᵀX
-                # is summed over blocks of customers into one array, inverted in place (LAPACK
-                # getrf/getri, as numpy's inv uses gesv) and turned into B in place.
+                # is filled a block of 1,000 item columns at a time into one array, inverted in place
+                # (LAPACK getrf/getri, as numpy's inv uses gesv) and turned into B in place.
                 import scipy.linalg
-                g = np.zeros((x.shape[1], x.shape[1]))
-                for start in range(0, x.shape[0], 4096):
-                    block = x[start:start + 4096]
-                    g += (block.T @ block).toarray()
+                g = np.empty((x.shape[1], x.shape[1]))
+                xt = x.T.tocsr()
+                xc = x.tocsc()
+                for start in range(0, x.shape[1], 1000):
+                    g[:, start:start + 1000] = (xt @ xc[:, start:start + 1000]).toarray()
                 g[np.diag_indices_from(g)] += a.lam
                 b = scipy.linalg.inv(g, overwrite_a=True, check_finite=False)
                 del g

@@ -94,14 +94,6 @@ public enum DenseAlgebra {
         try check(info, "dposv")
     }
 
-    /// Replaces symmetric positive-definite `a` (`n × n`) by its inverse, both triangles filled.
-    public static func invertPositiveDefinite(n: Int, a: UnsafeMutablePointer<Double>) throws(Failure) {
-        prepare()
-        try check(LAPACKE_dpotrf(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), a, Int32(n)), "dpotrf")
-        try check(LAPACKE_dpotri(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), a, Int32(n)), "dpotri")
-        mirrorUpper(n: n, a)
-    }
-
     /// Copies the upper triangle of row-major `n × n` `a` into its lower triangle.
     static func mirrorUpper<T>(n: Int, _ a: UnsafeMutablePointer<T>) {
         for i in 0..<n {
@@ -109,7 +101,7 @@ public enum DenseAlgebra {
         }
     }
 
-    private static func check(_ info: Int32, _ routine: String) throws(Failure) {
+    static func check(_ info: Int32, _ routine: String) throws(Failure) {
         if info > 0 { throw .notPositiveDefinite(order: Int(info)) }
         if info < 0 { throw .illegalArgument(routine: routine, position: Int(-info)) }
     }
