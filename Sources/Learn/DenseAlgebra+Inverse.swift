@@ -37,10 +37,10 @@ extension DenseAlgebra {
     /// Copies the row-major lower triangle of `a` into its upper triangle (the tiles fill the
     /// column-major upper triangle, which is the row-major lower one).
     static func mirrorLower(n: Int, _ a: UnsafeMutablePointer<Double>) {
-        let matrix = TileMatrix(base: a, n: n, tile: 1)
+        let matrix = SharedBuffer(a)
         ParallelWork.forEachRange(count: n, minimumPerThread: 256) { rows in
             for i in rows {
-                for j in (i + 1)..<max(i + 1, n) { matrix.base[i * n + j] = matrix.base[j * n + i] }
+                for j in (i + 1)..<max(i + 1, n) { matrix[i * n + j] = matrix[j * n + i] }
             }
         }
     }

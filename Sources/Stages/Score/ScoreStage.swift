@@ -52,9 +52,9 @@ public struct ScoreStage: StageImplementation {
             }
             scored = s
         }
-        if settings.segments, let scored, let table = settings.customersTable {
+        if settings.segments, let scored {
             let model = try SegmentModel.load(try io.read("segment_model"))
-            let assigned = try model.assign(scored.frame, table: table)
+            let assigned = try model.assign(scored.frame, table: scored.table)
             for (row, c) in zip(scored.rows, scored.index) where Int(c) < customerCount {
                 segmentOf[Int(c)] = assigned[row]
             }
@@ -65,9 +65,9 @@ public struct ScoreStage: StageImplementation {
             counters.append(
                 ("segments", .object(segmentNames.enumerated().map { ($1, .int(sizes[$0])) })))
         }
-        if settings.churn, let scored, let table = settings.customersTable {
+        if settings.churn, let scored {
             let model = try ChurnModel.load(try io.read("churn_model"))
-            let scores = try model.scores(scored.frame, table: table, top: model.featureNames.count)
+            let scores = try model.scores(scored.frame, table: scored.table, top: model.featureNames.count)
             let frame = Self.churnFrame(scored, scores: scores, settings: settings)
             try io.write(frame.frame, table: "churn_scores")
             counters.append(("churn_bands", .object(frame.bands)))

@@ -13,6 +13,8 @@ import Pipeline
 struct ScoredCustomers {
     /// The table as read: segment and churn models score it row by row.
     let frame: Frame
+    /// Its name, for messages.
+    let table: String
     /// The scored rows of `frame`, in `customer_index` order.
     let rows: [Int]
     /// The `customer_index` of each of `rows`.
@@ -32,6 +34,7 @@ struct ScoredCustomers {
 
     init(_ frame: Frame, table: String, key: String, customerIndex: Frame?, stage: String) throws(StageError) {
         self.frame = frame
+        self.table = table
         if let customerIndex, case .int32(let positions)? = frame["customer_index"]?.values {
             // The features stage's own table: its index is the recommendations' index.
             guard positions.allSatisfy({ $0 >= 0 && Int($0) < customerIndex.rowCount }) else {
