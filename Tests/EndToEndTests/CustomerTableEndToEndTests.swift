@@ -7,7 +7,8 @@ import Testing
 /// A business with no event log, only a customer table (a telecom's contracts with a `Churn`
 /// column): collect → dedupe → impute → train (segments and churn on that table) → score with no
 /// recommendation model, then `bespoke export --crm`. Every customer ends with a segment and a
-/// churn band under their own id.
+/// churn band under their own id. No stage names the key: train and score take the source's
+/// declared key (customerID).
 @Suite struct CustomerTableEndToEndTests {
     /// 400 customers, ids `C0000`…; churn planted on contract, tenure and charges; a blank
     /// TotalCharges for new customers (as the public telecom table has) and a few missing tenures.
@@ -40,11 +41,11 @@ import Testing
           {"name": "impute", "uses": "impute", "params": {"tables": {"customers": {
             "columns": {"tenure": {"strategy": "median"}}, "indicator": true}}}},
           {"name": "train", "uses": "train", "params": {
-            "segments": {"table": "customers", "key": "customerID", "k": [2, 5]},
-            "churn": {"table": "customers", "key": "customerID", "label": "Churn", "positive": "Yes",
+            "segments": {"table": "customers", "k": [2, 5]},
+            "churn": {"table": "customers", "label": "Churn", "positive": "Yes",
                       "class_weight": "balanced"}}},
           {"name": "score", "uses": "score", "params": {
-            "model": null, "customers": "customers", "customer_key": "customerID"}}
+            "model": null, "customers": "customers"}}
          ]}
         """
 

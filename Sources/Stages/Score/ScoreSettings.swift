@@ -22,7 +22,8 @@ struct ScoreSettings {
     var segments: Bool
     var churn: Bool
     var customersTable: String?
-    var customerKey: String
+    /// Nil: the table's declared key, else customer_id (resolved by the stage, which sees the pipeline).
+    var customerKey: String?
     var bandCuts: [Double]
     var bandNames: [String]
 
@@ -69,8 +70,9 @@ struct ScoreSettings {
             "The customers given a segment and a churn score: the features stage's table, or any customer table "
                 + "with the columns the segment and churn models were trained on."),
         ParameterSpec(
-            "customer_key", .string, default: "customer_id",
-            "The customers table's id column, copied into customer_segments and churn_scores as customer_id."),
+            "customer_key", .nullable(.string), default: .null,
+            "The customers table's id column, copied into customer_segments and churn_scores as customer_id; "
+                + "null: the table's declared key when it is one column, else customer_id."),
         ParameterSpec(
             "churn_bands",
             .object([
@@ -108,7 +110,7 @@ struct ScoreSettings {
         segments = try p.bool("segments")
         churn = try p.bool("churn")
         customersTable = try p.string("customers")
-        customerKey = try p.string("customer_key") ?? "customer_id"
+        customerKey = try p.string("customer_key")
         if customersTable == nil && (segments || churn) {
             throw .invalidParameter(
                 stage: stage, path: p.childPath("customers"),

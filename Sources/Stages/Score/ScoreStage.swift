@@ -40,13 +40,13 @@ public struct ScoreStage: StageImplementation {
         var segmentNames: [String] = []
         var scored: ScoredCustomers? = nil
         if settings.segments || settings.churn, let table = settings.customersTable {
+            let key = settings.customerKey ?? TrainStage.defaultKey(of: table, context.config)
             let s = try ScoredCustomers(
-                io.read(table), table: table, key: settings.customerKey, customerIndex: customerIndex,
-                stage: Self.name)
+                io.read(table), table: table, key: key, customerIndex: customerIndex, stage: Self.name)
             counters.append(("scored_customers", .int(s.rows.count)))
             if s.withoutKey > 0 {
                 context.log.warning(
-                    "table '\(table)': \(s.withoutKey) rows have no \(settings.customerKey) and get no segment "
+                    "table '\(table)': \(s.withoutKey) rows have no \(key) and get no segment "
                         + "or churn score", stage: context.stage.name)
                 counters.append(("customers_without_key", .int(s.withoutKey)))
             }

@@ -42,9 +42,14 @@ public struct TrainStage: StageImplementation {
         for (section, train) in [
             ("segments", SegmentTraining.run), ("churn", ChurnTraining.run),
         ] as [(String, (JSONValue, String, Frame, String, Int64) throws(StageError) -> TrainingOutput)] {
-            let params = context.params[section] ?? .null
+            var params = context.params[section] ?? .null
             guard params != .null else { continue }
             let tableName = params["table"]?.stringValue ?? ""
+            if params["key"] == nil || params["key"] == .null, case .object(var members) = params {
+                members.removeAll { $0.key == "key" }
+                members.append(("key", .string(Self.defaultKey(of: tableName, context.config))))
+                params = .object(members)
+            }
             let table = try TableStageIO(stage: Self.name, context: context).read(tableName)
             let output = try train(params, "params." + section, table, tableName, context.seed)
             for (name, frame) in output.tables { try write(frame, name, context) }
@@ -64,6 +69,14 @@ public struct TrainStage: StageImplementation {
             metrics.append((section, output.metrics))
         }
         return StageResult(counters: .object(counters), metrics: .object(metrics))
+    }
+
+    /// The customer column of `table` when a section leaves `key` null: the key pipeline.json declares
+    /// for the table (a source's `key`, or `tables`) when it is one column, else `customer_id` (the
+    /// features stage's tables).
+    static func defaultKey(of table: String, _ config: PipelineConfig) -> String {
+        if let key = config.key(ofTable: table), key.count == 1 { return key[0] }
+        return "customer_id"
     }
 
     private func write(_ frame: Frame, _ table: String, _ context: StageContext) throws(StageError) {

@@ -29,7 +29,10 @@ struct ChurnSettings: Sendable {
 
     static let specs: [ParameterSpec] = [
         ParameterSpec("table", .string, default: "churn_features", "The table of labelled customers."),
-        ParameterSpec("key", .string, default: "customer_id", "The column identifying a customer (never a feature)."),
+        ParameterSpec(
+            "key", .nullable(.string), default: .null,
+            "The column identifying a customer (never a feature); null: the table's declared key when it is one "
+                + "column, else customer_id."),
         ParameterSpec("label", .string, default: "churned", "The label column: bool, 0/1, or text with `positive`."),
         ParameterSpec(
             "positive", .nullable(.string), default: .null,

@@ -44,7 +44,10 @@ struct SegmentSettings: Sendable {
 
     static let specs: [ParameterSpec] = [
         ParameterSpec("table", .string, default: "customer_features", "The table of customers to segment."),
-        ParameterSpec("key", .string, default: "customer_id", "The column identifying a customer."),
+        ParameterSpec(
+            "key", .nullable(.string), default: .null,
+            "The column identifying a customer; null: the table's declared key when it is one column, else customer_id."
+        ),
         ParameterSpec(
             "columns", .nullable(.array(of: .string, minCount: 1)), default: .null,
             "Feature columns (numeric or string); default every numeric and bool column but key and exclude."),
