@@ -8,6 +8,9 @@ import Frame
 /// statistic instead (as `df.groupby(g)[c].transform('median').fillna(df[c].median())` would).
 /// Mean and median fill integer-backed columns rounded to the nearest integer, ties to even.
 public struct Imputer: Sendable {
+    /// `<column>_imputed`: the bool column marking filled rows, when `indicator` is on.
+    public static let indicatorSuffix = "_imputed"
+
     /// What was filled in one group.
     public struct GroupFill: Sendable, Equatable {
         /// The group's key values, as text joined by ", " ("Paris").
@@ -69,7 +72,7 @@ public struct Imputer: Sendable {
             output[ci] = filledColumn
             reports.append(report)
             if indicator {
-                let indicatorName = name + "_imputed"
+                let indicatorName = name + Self.indicatorSuffix
                 if frame.schema.index(of: indicatorName) != nil
                     || indicators.contains(where: { $0.0.name == indicatorName })
                 {

@@ -3,6 +3,9 @@ import Pipeline
 /// One outlier rule on one column: how outliers are recognised and what is done with them.
 /// `params.tables.<table>` of an outliers stage is an array of these, applied in order.
 public struct OutlierRule: Sendable, Equatable {
+    /// `<column>_outlier`: the bool column a `flag` rule sets when it names no `flag_column`.
+    public static let flagSuffix = "_outlier"
+
     public enum Kind: String, Sendable, CaseIterable {
         /// Outside [Q1 − k·IQR, Q3 + k·IQR].
         case iqr
@@ -73,7 +76,7 @@ public struct OutlierRule: Sendable, Equatable {
         self.max = max
         self.groupBy = groupBy
         self.minGroupSize = minGroupSize
-        self.flagColumn = flagColumn ?? column + "_outlier"
+        self.flagColumn = flagColumn ?? column + Self.flagSuffix
     }
 
     /// The rule's name in counters and rejects: `quantity:iqr`.

@@ -30,17 +30,21 @@ public struct ScoreStage: StageImplementation {
     public func run(_ context: StageContext) throws -> StageResult {
         let settings = try ScoreSettings(context.params, stage: Self.name)
         let io = TableStageIO(stage: Self.name, context: context)
+        // The index tables come with recommendations; without them customers are numbered by table.
         let customerIndex = settings.model == nil ? nil : try io.read("customer_index")
+        let items = settings.model == nil ? nil : try io.read("item_index")
         let customerCount = customerIndex?.rowCount ?? 0
         var counters: [(key: String, value: JSONValue)] = []
-        if let customerIndex { counters.append(("customers", .int(customerIndex.rowCount))) }
+        if let customerIndex, let items {
+            counters += [("customers", .int(customerIndex.rowCount)), ("items", .int(items.rowCount))]
+        }
 
         // Segments first: cold-start popularity is per segment.
         var segmentOf = [Int32](repeating: -1, count: customerCount)
         var segmentNames: [String] = []
         var scored: ScoredCustomers? = nil
         if settings.segments || settings.churn, let table = settings.customersTable {
-            let key = settings.customerKey ?? TrainStage.defaultKey(of: table, context.config)
+            let key = settings.customerKey ?? StageTableKeys.customerKey(of: table, in: context.config)
             let s = try ScoredCustomers(
                 io.read(table), table: table, key: key, customerIndex: customerIndex, stage: Self.name)
             counters.append(("scored_customers", .int(s.rows.count)))
@@ -74,12 +78,10 @@ public struct ScoreStage: StageImplementation {
         }
 
         // Recommendations.
-        guard let modelName = settings.model, let customers = customerIndex else {
+        guard let modelName = settings.model, let customers = customerIndex, let items else {
             return StageResult(counters: .object(counters))
         }
-        let items = try io.read("item_index")
         let itemCount = items.rowCount
-        counters.insert(("items", .int(itemCount)), at: 1)
         let catalogue = try settings.itemsTable.map { t throws(StageError) in try io.read(t) }
         let histories = try Self.matrix(io.read("interactions"), customers: customerCount, items: itemCount)
         let directory = (context.inputPath("models")! as NSString).deletingLastPathComponent

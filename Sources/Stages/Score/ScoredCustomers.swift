@@ -43,7 +43,7 @@ struct ScoredCustomers {
                     message: "table '\(table)': customer_index is outside the customer_index table's "
                         + "\(customerIndex.rowCount) customers")
             }
-            rows = frame.rowCount == 0 ? [] : (0..<frame.rowCount).sorted { positions[$0] < positions[$1] }
+            rows = (0..<frame.rowCount).sorted { positions[$0] < positions[$1] }
             index = rows.map { positions[$0] }
             ids = customerIndex.columns[1].gather(index.map(Int.init))
             idField = customerIndex.schema.fields[1]
@@ -90,14 +90,10 @@ struct ScoredCustomers {
         assigned.sort { $0.index < $1.index }
         rows = assigned.map(\.row)
         index = assigned.map(\.index)
-        let kept = column.gather(rows)
-        if case .double(let v) = kept.values {
-            ids = Column(.int64(v.map { Int64($0) }), validity: nil)
-            idField = Field("customer_id", .int64, nullable: false)
-        } else {
-            ids = Column(kept.values, validity: nil)
-            idField = Field("customer_id", kept.values.type, nullable: false)
-        }
+        // Every kept id is valid, and a double one whole (checked by `identities`).
+        let kept: Column = column.gather(rows)
+        ids = Column((FeatureInputs.wholeNumbers(kept) ?? kept).values)
+        idField = Field("customer_id", ids.values.type, nullable: false)
         self.withoutKey = withoutKey
     }
 

@@ -1,6 +1,16 @@
+import Pipeline
+
 /// The rows' identity in the built-in stages' tables, for comparing two runs of them row by row
 /// (`bespoke diff`) when pipeline.json declares no key for the table.
 public enum StageTableKeys {
+    /// The customer column of `table` when a stage's `key` / `customer_key` is null: the key
+    /// pipeline.json declares for the table (a source's `key`, or `tables`) when it is one column,
+    /// else `customer_id` (the features stage's tables).
+    static func customerKey(of table: String, in config: PipelineConfig) -> String {
+        if let key = config.key(ofTable: table), key.count == 1 { return key[0] }
+        return "customer_id"
+    }
+
     public static let conventional: [String: [String]] = {
         var keys: [String: [String]] = [:]
         for table in [

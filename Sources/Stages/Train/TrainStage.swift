@@ -47,7 +47,7 @@ public struct TrainStage: StageImplementation {
             let tableName = params["table"]?.stringValue ?? ""
             if params["key"] == nil || params["key"] == .null, case .object(var members) = params {
                 members.removeAll { $0.key == "key" }
-                members.append(("key", .string(Self.defaultKey(of: tableName, context.config))))
+                members.append(("key", .string(StageTableKeys.customerKey(of: tableName, in: context.config))))
                 params = .object(members)
             }
             let table = try TableStageIO(stage: Self.name, context: context).read(tableName)
@@ -69,14 +69,6 @@ public struct TrainStage: StageImplementation {
             metrics.append((section, output.metrics))
         }
         return StageResult(counters: .object(counters), metrics: .object(metrics))
-    }
-
-    /// The customer column of `table` when a section leaves `key` null: the key pipeline.json declares
-    /// for the table (a source's `key`, or `tables`) when it is one column, else `customer_id` (the
-    /// features stage's tables).
-    static func defaultKey(of table: String, _ config: PipelineConfig) -> String {
-        if let key = config.key(ofTable: table), key.count == 1 { return key[0] }
-        return "customer_id"
     }
 
     private func write(_ frame: Frame, _ table: String, _ context: StageContext) throws(StageError) {

@@ -123,7 +123,7 @@ struct FeatureColumns: Sendable {
     /// (`TotalCharges_imputed`, `Income_outlier`): a record of how the data was cleaned, not a
     /// trait of the customer, so it is not a feature unless `columns` names it.
     static func cleaningIndicatorBase(_ name: String, in frame: Frame) -> String? {
-        for suffix in ["_imputed", "_outlier"] where name.hasSuffix(suffix) {
+        for suffix in [Imputer.indicatorSuffix, OutlierRule.flagSuffix] where name.hasSuffix(suffix) {
             let base = String(name.dropLast(suffix.count))
             if frame[base] != nil { return base }
         }
