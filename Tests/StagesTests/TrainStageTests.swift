@@ -266,6 +266,46 @@ import Testing
         #expect(metricNames[0] == "rmse" && metricNames.count == 2)
     }
 
+    /// A numeric grid may be a range: `steps` values from `from` to `to`, evenly spaced or (log) in
+    /// equal ratios; integers are rounded and repeats dropped; a log range must stay positive and
+    /// every value must be one the hyperparameter accepts.
+    @Test func rangesExpandToGrids() throws {
+        let knn = try ModelSettings(
+            name: "knn",
+            [
+                "kind": "item_knn", "neighbours": ["from": 10, "to": 40, "steps": 4],
+                "shrinkage": ["from": 0, "to": 1, "steps": 3],
+            ],
+            stage: "train", path: "params.models.knn")
+        let grid = Dictionary(uniqueKeysWithValues: knn.grid.map { ($0.name, $0.values) })
+        #expect(grid["neighbours"] == [10, 20, 30, 40])
+        #expect(grid["shrinkage"]?.compactMap(\.doubleValue) == [0, 0.5, 1])
+        let als = try ModelSettings(
+            name: "als", ["kind": "als", "regularization": ["from": 0.001, "to": 10, "steps": 5, "scale": "log"]],
+            stage: "train", path: "params.models.als")
+        let lambdas = als.grid[0].values.compactMap(\.doubleValue)
+        for (x, e) in zip(lambdas, [0.001, 0.01, 0.1, 1, 10]) { #expect(abs(x - e) <= 1e-12 * e, "\(x) vs \(e)") }
+        #expect(lambdas.count == 5 && lambdas.last == 10)
+        // Rounding 1…3 in 5 steps gives 1, 2, 2, 3, 3: each value once.
+        let small = try ModelSettings(
+            name: "knn", ["kind": "item_knn", "neighbours": ["from": 1, "to": 3, "steps": 5]], stage: "train",
+            path: "params.models.knn")
+        #expect(small.grid[0].values == [1, 2, 3])
+        for bad: JSONValue in [
+            ["from": 0, "to": 10, "steps": 3, "scale": "log"], ["from": -5, "to": 10, "steps": 3],
+        ] {
+            #expect(throws: StageError.self) {
+                try ModelSettings(
+                    name: "knn", ["kind": "item_knn", "neighbours": bad], stage: "train", path: "params.models.knn")
+            }
+        }
+        // The validator accepts the range form (and fills the scale).
+        let data = TrainTestData.blocks()
+        let out = try run(
+            data, ["models": ["knn": ["kind": "item_knn", "neighbours": ["from": 5, "to": 20, "steps": 2]]]])
+        #expect(out.tables["trials"]?.rowCount == 2)
+    }
+
     static let errorCases: [(params: JSONValue, path: String, message: String)] = [
         (["models": ["x": ["kind": "svm"]]], "params.models.x.kind", "one of"),
         (["models": ["x": ["kind": "als", "neighbours": 5]]], "params.models.x.neighbours", "not a hyperparameter"),

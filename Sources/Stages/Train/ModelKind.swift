@@ -1,3 +1,4 @@
+import Foundation
 import Pipeline
 
 /// The model kinds `params.models.<name>.kind` may name, and which hyperparameters each takes.
@@ -141,13 +142,57 @@ public struct Hyperparameter: Sendable {
         Hyperparameter("init_std_dev", positive, factorised, "Standard deviation of the initial factors."),
     ]
 
-    /// How `params.models.<name>` declares it: a value, or (when tunable) an array of values, a grid.
+    /// A numeric grid given as a range: `steps` values from `from` to `to`, evenly or geometrically spaced.
+    static let rangeSpecs: [ParameterSpec] = [
+        ParameterSpec("from", .double(-.infinity ... .infinity), default: nil, "The first value."),
+        ParameterSpec("to", .double(-.infinity ... .infinity), default: nil, "The last value."),
+        ParameterSpec("steps", .int(2...1000), default: nil, "How many values, both ends included."),
+        ParameterSpec(
+            "scale", .oneOf(["linear", "log"]), default: "linear",
+            "linear: equal differences; log: equal ratios (from and to > 0)."),
+    ]
+
+    /// Whether a grid of this hyperparameter may be given as a range (a numeric one).
+    var takesRange: Bool {
+        switch constraint {
+        case .int, .double: tunable
+        default: false
+        }
+    }
+
+    /// How `params.models.<name>` declares it: a value, or (when tunable) an array of values, a grid,
+    /// or for a number a range `{"from", "to", "steps", "scale"}`.
     var spec: ParameterSpec {
-        let accepted: ParameterConstraint =
-            tunable ? .either([constraint, .array(of: constraint, minCount: 1)]) : constraint
+        var forms: [ParameterConstraint] = [constraint, .array(of: constraint, minCount: 1)]
+        if takesRange { forms.append(.object(Self.rangeSpecs)) }
+        let accepted: ParameterConstraint = tunable ? .either(forms) : constraint
         let owners = ModelKind.allCases.filter { kinds.contains($0) }.map(\.rawValue).joined(separator: ", ")
         return ParameterSpec(
             name, .nullable(accepted), default: .null,
-            "(\(owners)) " + summary + (tunable ? " A value, or an array of values to tune over." : ""))
+            "(\(owners)) " + summary
+                + (tunable
+                    ? " A value, or an array of values to tune over"
+                        + (takesRange ? ", or a range {\"from\", \"to\", \"steps\", \"scale\"}." : ".") : ""))
+    }
+
+    /// The grid a range gives: `steps` values from `from` to `to` (log: in equal ratios); for an
+    /// integer hyperparameter rounded, repeats dropped. Nil when the range is malformed or a value
+    /// falls outside what the hyperparameter accepts.
+    func rangeValues(_ range: JSONValue) -> [JSONValue]? {
+        guard takesRange, let from = range["from"]?.doubleValue, let to = range["to"]?.doubleValue,
+            let steps = range["steps"]?.intValue, steps >= 2
+        else { return nil }
+        let log = range["scale"]?.stringValue == "log"
+        if log && !(from > 0 && to > 0) { return nil }
+        var values: [JSONValue] = []
+        for i in 0..<Int(steps) {
+            let t = Double(i) / Double(steps - 1)
+            let x = i == Int(steps) - 1 ? to : log ? from * pow(to / from, t) : from + (to - from) * t
+            guard x.isFinite, abs(x) < 1e15 else { return nil }
+            let value: JSONValue
+            if case .int = constraint { value = .int(Int(x.rounded())) } else { value = .double(x) }
+            if !values.contains(value) { values.append(value) }
+        }
+        return values.allSatisfy { ParameterConstraint.accepts(constraint, $0) } ? values : nil
     }
 }

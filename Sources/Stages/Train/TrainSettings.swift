@@ -37,6 +37,8 @@ public struct ModelSettings: Sendable, Equatable {
                 values.allSatisfy({ ParameterConstraint.accepts(h.constraint, $0) })
             {
                 grid.append((m.key, values))
+            } else if case .object = m.value, let values = h.rangeValues(m.value) {
+                grid.append((m.key, values))
             } else {
                 let expected = h.tunable ? h.spec.constraint.expectation : h.constraint.expectation
                 throw .invalidParameter(
