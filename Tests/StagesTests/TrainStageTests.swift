@@ -59,6 +59,10 @@ import Testing
         #expect(m["coverage@2"]?.1 == 0.5)
         #expect(out.counters.at("evaluation") == "holdout")
         #expect(out.result.metrics.at("pop.ndcg@2") == .double(1))
+        // Fit and evaluation seconds beside the measures (wall clock: only their presence and sign are known).
+        for key in ["pop.fit_seconds", "pop.evaluation_seconds"] {
+            #expect((out.result.metrics.at(key)?.doubleValue ?? -1) >= 0, "\(key)")
+        }
     }
 
     /// With `relevant_min_rating`, a held-out pair rated below it is no hit. Popularity ranks i0
